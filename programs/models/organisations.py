@@ -1,0 +1,293 @@
+"""Party committees, their cells, members, users' roles, and the cells' village assignments."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .base import FoldedNameModel, TimeStampedModel
+from .directives import Directive
+from .geography import Commune, Village
+
+
+class PartyCommittee(FoldedNameModel, TimeStampedModel):
+    """A party committee (Tỉnh ủy, Huyện ủy, Đảng ủy…). Committees form a tree."""
+
+    class Kind(models.TextChoices):
+        PROVINCIAL = "TU", _("provincial committee (Tỉnh ủy)")
+        DISTRICT = "HU", _("district committee (Huyện ủy)")
+        GRASSROOTS = "DU", _("grassroots committee (Đảng ủy)")
+        AGENCIES = "DUK", _("agencies' committee (Đảng ủy khối)")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices, default=Kind.GRASSROOTS)
+    abbreviation = models.CharField(
+        _("document abbreviation"),
+        max_length=20,
+        default="ĐU",
+        help_text=_("Used in document numbers, for example ĐU in “Số 15-BC/ĐU”."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("superior committee"),
+    )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committees",
+        verbose_name=_("commune"),
+        help_text=_("For a commune's own committee: the commune it leads."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("party committee")
+        verbose_name_plural = _("party committees")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="committee_unique_name"),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="committee_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        # Walk up the tree: a committee may not sit (indirectly) under itself.
+        seen = {self.pk}
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError({"parent": _("A committee cannot sit under itself.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class PartyCell(FoldedNameModel, TimeStampedModel):
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("agency cell")
+        VILLAGE = "village", _("village cell")
+
+    committee = models.ForeignKey(
+        PartyCommittee,
+        on_delete=models.PROTECT,
+        related_name="cells",
+        verbose_name=_("party committee"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.AGENCY)
+    home_village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="village_cells",
+        verbose_name=_("home village"),
+        help_text=_("For a village cell: the village it belongs to."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("party cell")
+        verbose_name_plural = _("party cells")
+        ordering = ["committee__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "name"], name="cell_unique_name"),
+            models.CheckConstraint(
+                condition=Q(kind="agency") | Q(home_village__isnull=False),
+                name="cell_village_kind_has_village",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Member(FoldedNameModel, TimeStampedModel):
+    """A cadre, party member, civil servant… who takes part in sessions."""
+
+    class Category(models.TextChoices):
+        OFFICIAL = "official", _("official")
+        CIVIL_SERVANT = "civil_servant", _("civil servant")
+        PUBLIC_EMPLOYEE = "public_employee", _("public employee")
+        WORKER = "worker", _("worker")
+        ARMED_FORCES = "armed_forces", _("armed forces")
+        FRONT_CADRE = "front_cadre", _("Front / mass-organisation cadre")
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province level")
+        DISTRICT = "district", _("district level")
+        COMMUNE = "commune", _("commune level")
+
+    folded_field = "full_name"
+
+    full_name = models.CharField(_("full name"), max_length=120)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    is_party_member = models.BooleanField(_("party member"), default=True)
+    cell = models.ForeignKey(
+        PartyCell,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("party cell"),
+    )
+    organisation = models.CharField(
+        _("agency or organisation"), max_length=200, blank=True
+    )
+    position = models.CharField(_("position"), max_length=120, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["full_name"]
+        indexes = [
+            # The log form's attendance checklist: a cell's active members.
+            models.Index(fields=["cell", "active"], name="member_cell_active_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+
+class Role(TimeStampedModel):
+    """What a user may do: officer or viewer of a committee (with the cells below it), or
+    secretary of one cell."""
+
+    class Kind(models.TextChoices):
+        OFFICER = "officer", _("officer")
+        VIEWER = "viewer", _("viewer")
+        SECRETARY = "secretary", _("cell secretary")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="civic_roles",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("role"), max_length=10, choices=Kind.choices)
+    committee = models.ForeignKey(
+        PartyCommittee,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roles",
+        verbose_name=_("party committee"),
+    )
+    cell = models.ForeignKey(
+        PartyCell,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roles",
+        verbose_name=_("party cell"),
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["officer", "viewer"], committee__isnull=False, cell__isnull=True)
+                    | Q(kind="secretary", cell__isnull=False, committee__isnull=True)
+                ),
+                name="role_target_matches_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "committee"],
+                condition=Q(committee__isnull=False),
+                name="role_unique_per_committee",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "cell"],
+                condition=Q(cell__isnull=False),
+                name="role_unique_per_cell",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} · {self.committee or self.cell}"
+
+    def clean(self):
+        super().clean()
+        if self.kind == self.Kind.SECRETARY:
+            if not self.cell_id:
+                raise ValidationError({"cell": _("A cell secretary needs a party cell.")})
+            if self.committee_id:
+                raise ValidationError(
+                    {"committee": _("A cell secretary is attached to a cell, not a committee.")}
+                )
+        elif self.kind:
+            if not self.committee_id:
+                raise ValidationError(
+                    {"committee": _("Officers and viewers need a party committee.")}
+                )
+            if self.cell_id:
+                raise ValidationError(
+                    {"cell": _("Officers and viewers are attached to a committee, not a cell.")}
+                )
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(ends_on__isnull=True)
+
+    def on(self, day):
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
+
+
+class Assignment(TimeStampedModel):
+    """A cell is put in charge of a village under a directive (phân công phụ trách thôn)."""
+
+    cell = models.ForeignKey(
+        PartyCell, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("party cell")
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("village")
+    )
+    directive = models.ForeignKey(
+        Directive,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("directive"),
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty while open."))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["cell__name", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cell", "directive"],
+                condition=Q(ends_on__isnull=True),
+                name="assignment_one_open_per_cell_directive",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="assignment_valid_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cell} → {self.village}"
+
+    def clean(self):
+        super().clean()
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end date must not be before the start date.")})

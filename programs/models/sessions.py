@@ -1,0 +1,342 @@
+"""Labour sessions and what they record: attendance, work outputs and photos."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .base import TimeStampedModel
+from .directives import Directive
+from .geography import Household, Village
+from .organisations import Member, PartyCell
+
+
+class Unit(models.TextChoices):
+    METRE = "m", _("m")
+    KILOMETRE = "km", _("km")
+    SQUARE_METRE = "m2", _("m²")
+    CUBIC_METRE = "m3", _("m³")
+    HECTARE = "ha", _("ha")
+    HOUSE = "house", _("house")
+    HOUSEHOLD = "household", _("household")
+    WORKS = "works", _("works")
+    TREE = "tree", _("tree")
+    POLE = "pole", _("pole")
+    WORKDAY = "workday", _("workday")
+    SESSION = "session", _("session")
+    PERSON = "person", _("person")
+    OPINION = "opinion", _("opinion")
+    GIFT = "gift", _("gift")
+    VND = "vnd", _("VND")
+
+
+class FundingSource(models.TextChoices):
+    STATE = "state", _("State budget")
+    CADRES = "cadres", _("Cadres' contributions")
+    VILLAGERS = "villagers", _("Villagers' contributions")
+    DONORS = "donors", _("Donors (socialisation)")
+
+
+class SessionQuerySet(models.QuerySet):
+    def planned(self):
+        return self.filter(status=LabourSession.Status.PLANNED)
+
+    def held(self):
+        return self.filter(status=LabourSession.Status.HELD)
+
+    def in_month(self, year: int, month: int):
+        return self.filter(date__year=year, date__month=month)
+
+    def between(self, start: datetime.date, end: datetime.date):
+        return self.filter(date__gte=start, date__lte=end)
+
+
+class LabourSession(TimeStampedModel):
+    """One cell's labour session with the people of a village (buổi lao động)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held")
+        POSTPONED = "postponed", _("postponed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    directive = models.ForeignKey(
+        Directive, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("directive")
+    )
+    cell = models.ForeignKey(
+        PartyCell,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("organising cell"),
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("village")
+    )
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), default=datetime.time(7, 30))
+    partner = models.CharField(
+        _("partner"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: the village cell, or Đảng ủy xã Bình An."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    status_reason = models.CharField(
+        _("reason"),
+        max_length=500,
+        blank=True,
+        help_text=_("Required when the session is postponed or cancelled."),
+    )
+    other_village_reason = models.CharField(
+        _("reason for another village"),
+        max_length=500,
+        blank=True,
+        help_text=_("Required when the village is not the one assigned to the cell."),
+    )
+    planned_work = models.TextField(_("planned work"), blank=True)
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Villagers' opinions and requests heard.")
+    )
+    unlisted_commune_cadres = models.PositiveIntegerField(_("commune cadres (not listed)"), default=0)
+    unlisted_armed_forces = models.PositiveIntegerField(_("armed forces (not listed)"), default=0)
+    unlisted_villagers = models.PositiveIntegerField(_("villagers"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("labour session")
+        verbose_name_plural = _("labour sessions")
+        ordering = ["-date", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(status__in=["postponed", "cancelled"]) & ~Q(status_reason="")
+                    | Q(status__in=["planned", "held"], status_reason="")
+                ),
+                name="session_reason_matches_status",
+            ),
+            models.UniqueConstraint(
+                fields=["cell", "date"],
+                condition=Q(status__in=["planned", "held"]),
+                name="session_one_per_cell_per_day",
+            ),
+        ]
+        indexes = [
+            # Calendars, month lists and reports select a period's sessions by date.
+            models.Index(fields=["date", "status"], name="session_date_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.cell} · {self.village} · {self.date:%d/%m/%Y}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.directive_id and self.date:
+            if not self.directive.allows_weekday(self.date):
+                errors["date"] = self.directive.weekday_error()
+            elif not self.directive.is_effective_on(self.date):
+                errors["date"] = ValidationError(
+                    format_lazy(
+                        _("{symbol} is in force only from {start} to {end}."),
+                        symbol=self.directive.symbol,
+                        start=self.directive.effective_from.strftime("%d/%m/%Y"),
+                        end=(
+                            self.directive.effective_until.strftime("%d/%m/%Y")
+                            if self.directive.effective_until
+                            else "…"
+                        ),
+                    ),
+                    code="directive_not_in_force",
+                )
+        if self.status in (self.Status.POSTPONED, self.Status.CANCELLED):
+            if not self.status_reason.strip():
+                errors["status_reason"] = _("Give the reason for postponing or cancelling.")
+        elif self.status_reason:
+            errors["status_reason"] = _(
+                "A reason is only kept for postponed or cancelled sessions."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Attendance(models.Model):
+    """A named person at a session (one person-visit, lượt người).
+
+    The member's category, level and party membership are copied when the row is written, so a
+    report about a past session counts people as they were then.
+    """
+
+    session = models.ForeignKey(
+        LabourSession,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("labour session"),
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("member")
+    )
+    workdays = models.DecimalField(
+        _("workdays"),
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("3"))],
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Member.Category.choices)
+    level = models.CharField(_("level"), max_length=10, choices=Member.Level.choices)
+    is_party_member = models.BooleanField(_("party member"), default=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "member"], name="attendance_unique_member_per_session"
+            ),
+            models.CheckConstraint(
+                condition=Q(workdays__gt=0, workdays__lte=3), name="attendance_workdays_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.session}"
+
+    def copy_from_member(self):
+        self.category = self.member.category
+        self.level = self.member.level
+        self.is_party_member = self.member.is_party_member
+
+
+class WorkType(TimeStampedModel):
+    """A kind of work done with the people (rural roads, irrigation canals, housing…)."""
+
+    name = models.CharField(_("name (Vietnamese)"), max_length=120, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    default_unit = models.CharField(_("default unit"), max_length=10, choices=Unit.choices)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("work type")
+        verbose_name_plural = _("work types")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "vi").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class WorkOutput(models.Model):
+    """A measurable piece of work done at a session (phần việc thực hiện)."""
+
+    session = models.ForeignKey(
+        LabourSession,
+        on_delete=models.CASCADE,
+        related_name="outputs",
+        verbose_name=_("labour session"),
+    )
+    work_type = models.ForeignKey(
+        WorkType, on_delete=models.PROTECT, related_name="outputs", verbose_name=_("work type")
+    )
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outputs",
+        verbose_name=_("beneficiary household"),
+    )
+    value_vnd = models.PositiveBigIntegerField(
+        _("money-equivalent value (VND)"), null=True, blank=True
+    )
+    funding_source = models.CharField(
+        _("funding source"), max_length=10, choices=FundingSource.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("work output")
+        verbose_name_plural = _("work outputs")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="output_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(value_vnd__isnull=True) | ~Q(funding_source=""),
+                name="output_value_has_funding_source",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.work_type}: {self.quantity} {self.get_unit_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.value_vnd is not None and not self.funding_source:
+            raise ValidationError({"funding_source": _("Say who funded the value given.")})
+        if (
+            self.household_id
+            and self.session_id
+            and self.household.village_id != self.session.village_id
+        ):
+            raise ValidationError(
+                {"household": _("The household must live in the session's village.")}
+            )
+
+
+def photo_upload_to(instance, filename):
+    day = instance.session.date if instance.session_id else datetime.date.today()
+    return f"sessions/{day:%Y/%m}/{instance.session_id or 'new'}/{filename}"
+
+
+class Photo(TimeStampedModel):
+    session = models.ForeignKey(
+        LabourSession,
+        on_delete=models.CASCADE,
+        related_name="photos",
+        verbose_name=_("labour session"),
+    )
+    image = models.ImageField(_("image"), upload_to=photo_upload_to)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    taken_on = models.DateField(_("taken on"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.caption or self.image.name
