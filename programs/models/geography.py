@@ -77,8 +77,11 @@ class Province(FoldedNameModel, ValidityPeriodModel, TimeStampedModel):
             _period_constraint("province_valid_period"),
         ]
 
+    # The word that goes before the name in documents, whatever the interface language.
+    KIND_WORDS = {Kind.PROVINCE: "tỉnh", Kind.CITY: "thành phố"}
+
     def __str__(self):
-        return f"{self.get_kind_display()} {self.name}"
+        return f"{self.KIND_WORDS[self.kind]} {self.name}"
 
 
 class District(FoldedNameModel, ValidityPeriodModel, TimeStampedModel):
@@ -106,8 +109,15 @@ class District(FoldedNameModel, ValidityPeriodModel, TimeStampedModel):
             _period_constraint("district_valid_period"),
         ]
 
+    KIND_WORDS = {
+        Kind.DISTRICT: "huyện",
+        Kind.TOWN: "thị xã",
+        Kind.CITY: "thành phố",
+        Kind.URBAN: "quận",
+    }
+
     def __str__(self):
-        return f"{self.get_kind_display()} {self.name}"
+        return f"{self.KIND_WORDS[self.kind]} {self.name}"
 
 
 class Commune(FoldedNameModel, ValidityPeriodModel, TimeStampedModel):
@@ -160,8 +170,15 @@ class Commune(FoldedNameModel, ValidityPeriodModel, TimeStampedModel):
             models.CheckConstraint(condition=~Q(successor=F("id")), name="commune_not_own_successor"),
         ]
 
+    KIND_WORDS = {
+        Kind.COMMUNE: "xã",
+        Kind.WARD: "phường",
+        Kind.TOWNSHIP: "thị trấn",
+        Kind.SPECIAL: "đặc khu",
+    }
+
     def __str__(self):
-        return f"{self.get_kind_display()} {self.name}"
+        return f"{self.KIND_WORDS[self.kind]} {self.name}"
 
     def clean(self):
         super().clean()
@@ -208,21 +225,19 @@ class Village(FoldedNameModel, TimeStampedModel):
             models.UniqueConstraint(fields=["commune", "name"], name="village_unique_name"),
         ]
 
-    def __str__(self):
-        return f"{self.get_kind_display_short()} {self.name}"
+    KIND_WORDS = {
+        Kind.THON: "thôn",
+        Kind.BAN: "bản",
+        Kind.LANG: "làng",
+        Kind.XOM: "xóm",
+        Kind.AP: "ấp",
+        Kind.BUON: "buôn",
+        Kind.TO_DAN_PHO: "tổ dân phố",
+        Kind.KHU_PHO: "khu phố",
+    }
 
-    def get_kind_display_short(self) -> str:
-        # The label carries the Vietnamese word in brackets for the admin; documents use the word.
-        return {
-            self.Kind.THON: "thôn",
-            self.Kind.BAN: "bản",
-            self.Kind.LANG: "làng",
-            self.Kind.XOM: "xóm",
-            self.Kind.AP: "ấp",
-            self.Kind.BUON: "buôn",
-            self.Kind.TO_DAN_PHO: "tổ dân phố",
-            self.Kind.KHU_PHO: "khu phố",
-        }[self.kind]
+    def __str__(self):
+        return f"{self.KIND_WORDS[self.kind]} {self.name}"
 
     def placement_on(self, day: datetime.date) -> tuple[str, "Commune"]:
         """The village's name and commune as they were on ``day``.
@@ -238,7 +253,7 @@ class Village(FoldedNameModel, TimeStampedModel):
     def label_on(self, day: datetime.date) -> str:
         """"thôn Phiêng Luông, xã Bình An, huyện Lâm Bình, tỉnh Tuyên Quang" as on ``day``."""
         name, commune = self.placement_on(day)
-        return f"{self.get_kind_display_short()} {name}, {commune.full_name}"
+        return f"{self.KIND_WORDS[self.kind]} {name}, {commune.full_name}"
 
 
 class VillageName(ValidityPeriodModel):
