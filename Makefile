@@ -43,8 +43,8 @@ format: $(VENV)/.installed-test
 
 # Refresh the Vietnamese catalogue after changing visible strings, then translate and compile.
 messages: $(VENV)/.installed-test
-	$(BIN)/python manage.py makemessages --locale vi --no-obsolete --add-location file --ignore '.venv/*' --ignore 'tests/*'
-	$(BIN)/python manage.py compilemessages --locale vi --ignore '.venv/*'
+	DEBUG=true $(BIN)/python manage.py makemessages --locale vi --no-obsolete --add-location file --ignore '.venv/*' --ignore 'tests/*'
+	DEBUG=true $(BIN)/python manage.py compilemessages --locale vi --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .test-media

@@ -5,8 +5,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
-from .settings import *  # noqa: E402, F403
-from .settings import BASE_DIR, STORAGES  # noqa: E402
+from .settings import *  # noqa: F403
+from .settings import BASE_DIR, STORAGES
 
 # Hashing with MD5 keeps the suite fast; never used outside tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -16,6 +16,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / ".test-media"
+# Serve static files from static/ as in development: tests do not run collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 
 # Two test runs against one PostgreSQL server (say, two checkouts) each need their own test
 # database, or one run drops the other's.

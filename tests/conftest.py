@@ -37,3 +37,9 @@ def world(db):
         "secretary2": factories.user("secretary2", role="secretary", target=other_cell),
         "admin": factories.user("admin", is_staff=True, is_superuser=True),
     }
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files (photos, attachments) go to a fresh folder for every test."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,11 +1,12 @@
 from .directives import Directive, Weekday
 from .geography import Commune, District, Household, Province, Village, VillageName
-from .organisations import Assignment, Member, PartyCell, PartyCommittee, Role
+from .organisations import Assignment, CalendarFeed, Member, PartyCell, PartyCommittee, Role
 from .sessions import (
     Attendance,
     FundingSource,
     LabourSession,
     Photo,
+    SessionChange,
     Unit,
     WorkOutput,
     WorkType,
@@ -14,6 +15,7 @@ from .sessions import (
 __all__ = [
     "Assignment",
     "Attendance",
+    "CalendarFeed",
     "Commune",
     "Directive",
     "District",
@@ -26,6 +28,7 @@ __all__ = [
     "Photo",
     "Province",
     "Role",
+    "SessionChange",
     "Unit",
     "Village",
     "VillageName",

@@ -21,14 +21,19 @@ class FoldedNameModel(models.Model):
     """
 
     folded_field = "name"
-    search_name = models.CharField(_("search name"), max_length=255, editable=False, db_index=True)
+    search_name = models.CharField(
+        _("search name"), max_length=255, editable=False, db_index=True, default=""
+    )
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.search_name = fold(getattr(self, self.folded_field))
+        self.search_name = fold(self.folded_source())[:255]
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and self.folded_field in update_fields:
+        if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_name"}
         super().save(*args, **kwargs)
+
+    def folded_source(self) -> str:
+        return getattr(self, self.folded_field)

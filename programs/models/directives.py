@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .base import TimeStampedModel
+from .base import FoldedNameModel, TimeStampedModel
 
 
 class Weekday(models.IntegerChoices):
@@ -35,7 +35,7 @@ def mask_to_weekdays(mask: int) -> list[int]:
     return [day for day in Weekday.values if mask & (1 << day)]
 
 
-class Directive(TimeStampedModel):
+class Directive(FoldedNameModel, TimeStampedModel):
     class Kind(models.TextChoices):
         SCHEME = "DA", _("scheme (Đề án)")
         PLAN = "KH", _("plan (Kế hoạch)")
@@ -70,9 +70,7 @@ class Directive(TimeStampedModel):
     effective_until = models.DateField(
         _("effective until"), null=True, blank=True, help_text=_("Leave empty if open-ended.")
     )
-    attachment = models.FileField(
-        _("attached file"), upload_to="directives/%Y/", blank=True
-    )
+    attachment = models.FileField(_("attached file"), upload_to="directives/%Y/", blank=True)
     sessions_per_month = models.PositiveSmallIntegerField(
         _("sessions per month"),
         default=1,
@@ -108,6 +106,10 @@ class Directive(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_short()} {self.symbol}"
+
+    def folded_source(self) -> str:
+        # "ke hoach 54" and "02-da/tu" both find their document.
+        return f"{self.get_kind_short()} {self.symbol} {self.title}"
 
     def get_kind_short(self) -> str:
         return {

@@ -167,7 +167,9 @@ class Commune(FoldedNameModel, ValidityPeriodModel, TimeStampedModel):
                 fields=["code", "valid_from"], condition=~Q(code=""), name="commune_unique_code"
             ),
             _period_constraint("commune_valid_period"),
-            models.CheckConstraint(condition=~Q(successor=F("id")), name="commune_not_own_successor"),
+            models.CheckConstraint(
+                condition=~Q(successor=F("id")), name="commune_not_own_successor"
+            ),
         ]
 
     KIND_WORDS = {
@@ -187,7 +189,7 @@ class Commune(FoldedNameModel, ValidityPeriodModel, TimeStampedModel):
 
     @property
     def full_name(self) -> str:
-        """"xã Bình An, huyện Lâm Bình, tỉnh Tuyên Quang" (the district only while it existed)."""
+        """ "xã Bình An, huyện Lâm Bình, tỉnh Tuyên Quang" (the district only while it existed)."""
         parts = [str(self)]
         if self.district_id:
             parts.append(str(self.district))
@@ -251,13 +253,14 @@ class Village(FoldedNameModel, TimeStampedModel):
         return self.name, self.commune
 
     def label_on(self, day: datetime.date) -> str:
-        """"thôn Phiêng Luông, xã Bình An, huyện Lâm Bình, tỉnh Tuyên Quang" as on ``day``."""
+        """ "thôn Phiêng Luông, xã Bình An, huyện Lâm Bình, tỉnh Tuyên Quang" as on ``day``."""
         name, commune = self.placement_on(day)
         return f"{self.KIND_WORDS[self.kind]} {name}, {commune.full_name}"
 
 
 class VillageName(ValidityPeriodModel):
-    """A name and commune a village had for a past period (kept when a reform renames or moves it)."""
+    """A name and commune a village had for a past period, kept when a reform renames or moves
+    it."""
 
     village = models.ForeignKey(
         Village, on_delete=models.CASCADE, related_name="names", verbose_name=_("village")

@@ -141,9 +141,7 @@ class Member(FoldedNameModel, TimeStampedModel):
         related_name="members",
         verbose_name=_("party cell"),
     )
-    organisation = models.CharField(
-        _("agency or organisation"), max_length=200, blank=True
-    )
+    organisation = models.CharField(_("agency or organisation"), max_length=200, blank=True)
     position = models.CharField(_("position"), max_length=120, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
@@ -251,7 +249,10 @@ class Assignment(TimeStampedModel):
     """A cell is put in charge of a village under a directive (phân công phụ trách thôn)."""
 
     cell = models.ForeignKey(
-        PartyCell, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("party cell")
+        PartyCell,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("party cell"),
     )
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("village")
@@ -277,6 +278,10 @@ class Assignment(TimeStampedModel):
                 fields=["cell", "directive"],
                 condition=Q(ends_on__isnull=True),
                 name="assignment_one_open_per_cell_directive",
+                violation_error_message=_(
+                    "This cell already has an open assignment under this directive. "
+                    "Close it (set its end date) before assigning another village."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
@@ -291,3 +296,32 @@ class Assignment(TimeStampedModel):
         super().clean()
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end date must not be before the start date.")})
+
+
+def _new_feed_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A user's private iCalendar feed address; resetting the token revokes old subscriptions."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("user"),
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_new_feed_token)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)
+
+    def reset(self):
+        self.token = _new_feed_token()

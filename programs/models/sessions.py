@@ -105,9 +105,20 @@ class LabourSession(TimeStampedModel):
     notes = models.TextField(
         _("notes"), blank=True, help_text=_("Villagers' opinions and requests heard.")
     )
-    unlisted_commune_cadres = models.PositiveIntegerField(_("commune cadres (not listed)"), default=0)
+    unlisted_commune_cadres = models.PositiveIntegerField(
+        _("commune cadres (not listed)"), default=0
+    )
     unlisted_armed_forces = models.PositiveIntegerField(_("armed forces (not listed)"), default=0)
     unlisted_villagers = models.PositiveIntegerField(_("villagers"), default=0)
+    rescheduled_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rescheduled_as",
+        verbose_name=_("rescheduled from"),
+        help_text=_("The postponed session this one replaces."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -116,6 +127,9 @@ class LabourSession(TimeStampedModel):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # Bumped by every write through the services; an edit form carries the version it was
+    # rendered from, so a second, stale save is refused instead of overwriting the first.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -130,11 +144,17 @@ class LabourSession(TimeStampedModel):
                     | Q(status__in=["planned", "held"], status_reason="")
                 ),
                 name="session_reason_matches_status",
+                violation_error_message=_(
+                    "A postponed or cancelled session needs a reason; other sessions keep none."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["cell", "date"],
                 condition=Q(status__in=["planned", "held"]),
                 name="session_one_per_cell_per_day",
+                violation_error_message=_(
+                    "One session per cell per day: this cell already has a session on that date."
+                ),
             ),
         ]
         indexes = [
@@ -165,6 +185,21 @@ class LabourSession(TimeStampedModel):
                     ),
                     code="directive_not_in_force",
                 )
+        if not errors.get("date") and self.cell_id and self.village_id and self.directive_id:
+            assigned = self.assigned_village()
+            if assigned != self.village and not self.other_village_reason.strip():
+                errors["village"] = ValidationError(
+                    _(
+                        "%(cell)s is assigned to %(assigned)s under %(symbol)s. To hold the "
+                        "session in another village, give the reason."
+                    )
+                    % {
+                        "cell": self.cell,
+                        "assigned": assigned or _("no village"),
+                        "symbol": self.directive.symbol,
+                    },
+                    code="not_assigned_village",
+                )
         if self.status in (self.Status.POSTPONED, self.Status.CANCELLED):
             if not self.status_reason.strip():
                 errors["status_reason"] = _("Give the reason for postponing or cancelling.")
@@ -174,6 +209,29 @@ class LabourSession(TimeStampedModel):
             )
         if errors:
             raise ValidationError(errors)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("programs:session-detail", args=[self.pk])
+
+    def assigned_village(self):
+        """The village the cell is assigned to under the directive on the session's date."""
+        from .organisations import Assignment
+
+        assignment = (
+            Assignment.objects.on(self.date)
+            .filter(cell_id=self.cell_id, directive_id=self.directive_id)
+            .select_related("village")
+            .order_by("-starts_on")
+            .first()
+        )
+        return assignment.village if assignment else None
+
+    @property
+    def is_open(self) -> bool:
+        """Planned sessions can still be edited, postponed or cancelled."""
+        return self.status == self.Status.PLANNED
 
 
 class Attendance(models.Model):
@@ -208,10 +266,14 @@ class Attendance(models.Model):
         verbose_name_plural = _("attendance")
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "member"], name="attendance_unique_member_per_session"
+                fields=["session", "member"],
+                name="attendance_unique_member_per_session",
+                violation_error_message=_("This person is already listed at this session."),
             ),
             models.CheckConstraint(
-                condition=Q(workdays__gt=0, workdays__lte=3), name="attendance_workdays_range"
+                condition=Q(workdays__gt=0, workdays__lte=3),
+                name="attendance_workdays_range",
+                violation_error_message=_("Workdays for one person must be above 0 and at most 3."),
             ),
         ]
 
@@ -285,7 +347,11 @@ class WorkOutput(models.Model):
         verbose_name = _("work output")
         verbose_name_plural = _("work outputs")
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="output_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="output_quantity_positive",
+                violation_error_message=_("The quantity must be greater than zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(value_vnd__isnull=True) | ~Q(funding_source=""),
                 name="output_value_has_funding_source",
@@ -340,3 +406,42 @@ class Photo(TimeStampedModel):
 
     def __str__(self):
         return self.caption or self.image.name
+
+
+class SessionChange(models.Model):
+    """One recorded change to a session: who, when, what (old → new), and why."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("edited")
+        POSTPONED = "postponed", _("postponed")
+        RESCHEDULED = "rescheduled", _("rescheduled")
+        CANCELLED = "cancelled", _("cancelled")
+
+    session = models.ForeignKey(
+        LabourSession,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("labour session"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # {"field": [old, new], …} with values as shown to people (dates as dd/mm/yyyy).
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("session change")
+        verbose_name_plural = _("session changes")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.session_id} · {self.get_action_display()} · {self.at:%d/%m/%Y %H:%M}"

@@ -1,0 +1,15 @@
+"""The admin site, where administrators keep villages, communes, cells, members and directives.
+
+One module per aggregate, like ``programs.models``; importing them registers the model admins.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import directives, geography, organisations, sessions
+
+__all__ = ["directives", "geography", "organisations", "sessions"]
+
+admin.site.site_header = _("Civic Labour administration")
+admin.site.site_title = _("Civic Labour administration")
+admin.site.index_title = _("Data administration")

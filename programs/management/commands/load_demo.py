@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from programs.demo import DEFAULT_PASSWORD, DemoError, demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo world of the Lâm Bình article: Tuyên Quang, Lâm Bình and xã Bình An "
+        "before and after the 2025 reform, Đề án 02-ĐA/TU and Kế hoạch 54-KH/HU, the cells of "
+        "Đảng ủy Cơ quan Chính quyền huyện with their villages and members, about six months "
+        "of sessions around today and next month's plan, and the demo users admin, officer, "
+        "viewer, secretary and secretary2. Safe to run again: rows are updated in place; "
+        "sessions of the demo cells that fall outside today's schedule are replaced. It "
+        "resets the demo users' passwords, so it runs only with DEBUG on unless --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help=f"Password for every demo user (default: {DEFAULT_PASSWORD!r}).",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (for example, on a staging server).",
+        )
+
+    def handle(self, *args, password, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: load_demo rewrites the demo data and resets the demo users' "
+                "passwords, so it refuses to run on what may be a production database. "
+                "Pass --force if you mean it."
+            )
+        if not password:
+            raise CommandError("The demo password must not be empty.")
+        try:
+            result = demo_load(password=password)
+        except DemoError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(result.summary())
+        width = max(len(login.username) for login in result.logins)
+        for login in result.logins:
+            self.stdout.write(
+                f"  {login.username:<{width}}  {login.role}  (password: {login.password})"
+            )

@@ -1,0 +1,252 @@
+"""Compliance: which cells held the sessions their directive asks for, month by month.
+
+The rule for one cell in one month is a pure function (``cell_month_state``); the grid reads the
+session counts with one aggregate query grouped by cell, month and status, whatever the number
+of cells or months.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Assignment, LabourSession, PartyCell, PartyCommittee
+from programs.planning import Month, months_between
+
+from .calendar import committee_subtree_ids
+
+__all__ = [
+    "MAX_COMPLIANCE_MONTHS",
+    "STATE_LABELS",
+    "ComplianceGrid",
+    "cell_month_state",
+    "compliance_grid",
+    "default_committee",
+    "session_counts",
+]
+
+# Three years fit on a printed landscape page only just; a longer grid helps no one.
+MAX_COMPLIANCE_MONTHS = 36
+
+MET = "met"
+PARTIAL = "partial"
+PLANNED = "planned"
+LATE = "late"
+CANCELLED = "cancelled"
+NONE = "none"
+# The cell had no assignment in force that month: not counted either way.
+NOT_ASSIGNED = "not-assigned"
+
+STATE_LABELS = {
+    MET: _("met"),
+    PARTIAL: _("partly held"),
+    PLANNED: _("planned"),
+    LATE: _("late"),
+    CANCELLED: _("cancelled"),
+    NONE: _("nothing planned"),
+    NOT_ASSIGNED: _("not assigned"),
+}
+
+
+def cell_month_state(
+    held: int, planned: int, cancelled: int, required: int, month_over: bool
+) -> str:
+    """One cell's state for one month.
+
+    ``held``, ``planned`` and ``cancelled`` count its sessions in the month by status
+    (``cancelled`` includes postponed ones); ``required`` is the directive's sessions per month;
+    ``month_over`` says whether the month's last day is before today.
+
+    - met: at least ``required`` sessions held;
+    - partial: some held, fewer than required;
+    - late: the month is over and nothing was held (planned sessions never logged, or nothing
+      planned at all);
+    - cancelled: nothing held or planned, only cancelled or postponed sessions;
+    - planned: the month is still running and sessions are planned;
+    - none: the month is still running and nothing is planned yet.
+    """
+    if held >= max(required, 1):
+        return MET
+    if held:
+        return PARTIAL
+    if cancelled and not planned:
+        return CANCELLED
+    if month_over:
+        return LATE
+    return PLANNED if planned else NONE
+
+
+def default_committee(committees):
+    """The first committee at the top of what the user sees: one whose superior is not in the
+    list (an officer of a district committee lands on it, not on one of its sub-committees)."""
+    committees = list(committees)
+    ids = {committee.pk for committee in committees}
+    for committee in committees:
+        if committee.parent_id not in ids:
+            return committee
+    return committees[0] if committees else None
+
+
+@dataclass
+class GridCell:
+    state: str
+    held: int = 0
+    required: int = 0
+
+    @property
+    def label(self):
+        return STATE_LABELS[self.state]
+
+    @property
+    def counted(self) -> bool:
+        return self.state != NOT_ASSIGNED
+
+    @property
+    def met(self) -> bool:
+        return self.state == MET
+
+
+@dataclass
+class GridRow:
+    cell: PartyCell
+    months: list[GridCell]
+    met: int = 0
+    counted: int = 0
+
+
+@dataclass
+class MonthTotal:
+    month: Month
+    met: int = 0
+    counted: int = 0
+    is_over: bool = False
+
+
+@dataclass
+class ComplianceGrid:
+    committee: PartyCommittee
+    start: Month
+    end: Month
+    months: list[MonthTotal]
+    rows: list[GridRow] = field(default_factory=list)
+    met: int = 0
+    counted: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """The share (%) of counted cell-months that met the cadence, or None if none count."""
+        return round(100 * self.met / self.counted, 1) if self.counted else None
+
+
+def _overlapping(first: datetime.date, last: datetime.date):
+    """Assignments in force at some point between ``first`` and ``last``, under a directive
+    in force then too."""
+    return Assignment.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=first),
+        Q(directive__effective_until__isnull=True) | Q(directive__effective_until__gte=first),
+        starts_on__lte=last,
+        directive__effective_from__lte=last,
+    )
+
+
+def _required(assignments, month: Month) -> int:
+    """The cadence a cell owed in ``month``: the highest sessions-per-month among its
+    assignments (and their directives) in force that month; 0 if none was."""
+    required = 0
+    for assignment in assignments:
+        directive = assignment.directive
+        if assignment.starts_on > month.last or (
+            assignment.ends_on and assignment.ends_on < month.first
+        ):
+            continue
+        if directive.effective_from > month.last or (
+            directive.effective_until and directive.effective_until < month.first
+        ):
+            continue
+        required = max(required, directive.sessions_per_month)
+    return required
+
+
+def session_counts(committee_ids, first: datetime.date, last: datetime.date) -> dict:
+    """{(cell id, Month): {status: count}} for the cells of the committees, in one query."""
+    rows = (
+        LabourSession.objects.filter(
+            cell__committee_id__in=committee_ids, date__gte=first, date__lte=last
+        )
+        .annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
+        .values("cell_id", "year", "month", "status")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    counts: dict[tuple[int, Month], dict[str, int]] = {}
+    for row in rows:
+        key = (row["cell_id"], Month(row["year"], row["month"]))
+        counts.setdefault(key, {})[row["status"]] = row["count"]
+    return counts
+
+
+def compliance_grid(
+    committee: PartyCommittee, start: Month, end: Month, *, today: datetime.date
+) -> ComplianceGrid:
+    """Cells of ``committee`` and its sub-committees (active, with an assignment in force in
+    the period), one column per month from ``start`` to ``end``, with totals.
+
+    Four queries whatever the size: the committee tree, the cells, their assignments, and the
+    session counts.
+    """
+    Status = LabourSession.Status
+    first, last = start.first, end.last
+    committee_ids = committee_subtree_ids(committee)
+    overlapping = _overlapping(first, last)
+    cells = (
+        PartyCell.objects.filter(committee_id__in=committee_ids, active=True)
+        .filter(Exists(overlapping.filter(cell=OuterRef("pk"))))
+        .select_related("committee")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=overlapping.select_related("directive"),
+                to_attr="period_assignments",
+            )
+        )
+        .order_by("committee__name", "name")
+    )
+    counts = session_counts(committee_ids, first, last)
+    grid = ComplianceGrid(
+        committee=committee,
+        start=start,
+        end=end,
+        months=[
+            MonthTotal(month=month, is_over=month.last < today)
+            for month in months_between(start, end)
+        ],
+    )
+    for cell in cells:
+        row = GridRow(cell=cell, months=[])
+        for total in grid.months:
+            required = _required(cell.period_assignments, total.month)
+            if not required:
+                row.months.append(GridCell(state=NOT_ASSIGNED))
+                continue
+            by_status = counts.get((cell.pk, total.month), {})
+            held = by_status.get(Status.HELD, 0)
+            state = cell_month_state(
+                held=held,
+                planned=by_status.get(Status.PLANNED, 0),
+                cancelled=by_status.get(Status.CANCELLED, 0) + by_status.get(Status.POSTPONED, 0),
+                required=required,
+                month_over=total.is_over,
+            )
+            grid_cell = GridCell(state=state, held=held, required=required)
+            row.months.append(grid_cell)
+            row.counted += 1
+            total.counted += 1
+            if grid_cell.met:
+                row.met += 1
+                total.met += 1
+        grid.rows.append(row)
+        grid.met += row.met
+        grid.counted += row.counted
+    return grid

@@ -1,0 +1,182 @@
+"""The overview page: an officer's dashboard of the month, or a secretary's own cell.
+
+Every function here runs a fixed number of queries whatever the number of cells or sessions,
+and returns lists, so the template never runs a query.
+"""
+
+import datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+
+from programs.models import Assignment, LabourSession, Member, PartyCell, Role
+from programs.permissions import scope_for
+from programs.planning import Month
+
+from .calendar import LATE_LABEL, mark_late
+
+__all__ = [
+    "RECENT_SESSIONS_PER_CELL",
+    "cells_in_scope",
+    "dashboard",
+    "next_weekend",
+    "roles_for",
+    "secretary_overview",
+]
+
+# A secretary's overview shows the last few sessions; the cell page has the full history.
+RECENT_SESSIONS_PER_CELL = 5
+
+
+def roles_for(user):
+    return list(
+        Role.objects.filter(user=user)
+        .select_related("committee", "cell__committee")
+        .order_by("kind", "committee__name", "cell__name")
+    )
+
+
+def cells_in_scope(user):
+    scope = scope_for(user)
+    return PartyCell.objects.filter(scope.cell_filter()).select_related("committee")
+
+
+def next_weekend(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The coming Saturday and Sunday; this weekend's when today is one of them."""
+    saturday = today + datetime.timedelta(days=5 - today.weekday())
+    return saturday, saturday + datetime.timedelta(days=1)
+
+
+def _committee_cells(user):
+    """Active cells under the committees the user follows (all of them for a superuser)."""
+    scope = scope_for(user)
+    cells = PartyCell.objects.filter(active=True)
+    if not scope.all:
+        cells = cells.filter(committee_id__in=scope.committees)
+    return cells
+
+
+def dashboard(user, today: datetime.date) -> dict:
+    """An officer's or viewer's month at a glance.
+
+    - ``status_counts``: this month's sessions of the cells in scope, as (code, label, count);
+      "late" counts planned sessions whose day has passed, "planned" only those still to come,
+      so the counts add up to the month's total;
+    - ``idle_cells``: cells with a current assignment and nothing planned or held this month;
+    - ``weekend``: the sessions of the next weekend (see ``next_weekend``).
+    """
+    Status = LabourSession.Status
+    month = Month.of(today)
+    cells = _committee_cells(user)
+    month_sessions = LabourSession.objects.filter(
+        cell__in=cells, date__gte=month.first, date__lte=month.last
+    )
+    counts = month_sessions.aggregate(
+        planned=Count("id", filter=Q(status=Status.PLANNED, date__gte=today)),
+        late=Count("id", filter=Q(status=Status.PLANNED, date__lt=today)),
+        held=Count("id", filter=Q(status=Status.HELD)),
+        postponed=Count("id", filter=Q(status=Status.POSTPONED)),
+        cancelled=Count("id", filter=Q(status=Status.CANCELLED)),
+    )
+    labels = {
+        "planned": Status.PLANNED.label,
+        "late": LATE_LABEL,
+        "held": Status.HELD.label,
+        "postponed": Status.POSTPONED.label,
+        "cancelled": Status.CANCELLED.label,
+    }
+    current_assignment = Assignment.objects.on(today).filter(cell=OuterRef("pk"))
+    busy = month_sessions.filter(cell=OuterRef("pk"), status__in=[Status.PLANNED, Status.HELD])
+    assigned_cells = cells.filter(Exists(current_assignment))
+    idle_cells = (
+        assigned_cells.exclude(Exists(busy))
+        .select_related("committee")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.on(today)
+                .select_related("village")
+                .order_by("starts_on", "id"),
+                to_attr="current_assignments",
+            )
+        )
+        .order_by("committee__name", "name")
+    )
+    saturday, sunday = next_weekend(today)
+    weekend = (
+        LabourSession.objects.filter(cell__in=cells, date__gte=saturday, date__lte=sunday)
+        .select_related("cell", "village")
+        .order_by("date", "start_time", "cell__name")
+    )
+    return {
+        "month": month,
+        "status_counts": [(code, labels[code], counts[code]) for code in labels],
+        "session_total": sum(counts.values()),
+        "assigned_cell_count": assigned_cells.count(),
+        "idle_cells": list(idle_cells),
+        "weekend_start": saturday,
+        "weekend_end": sunday,
+        "weekend_sessions": mark_late(weekend, today),
+    }
+
+
+def secretary_overview(user, today: datetime.date) -> dict:
+    """A cell secretary's own cell(s): the next planned session, the last few sessions, the
+    members, and the village the cell is assigned to now."""
+    Status = LabourSession.Status
+    cells = list(
+        PartyCell.objects.filter(id__in=scope_for(user).secretary_cells)
+        .select_related("committee")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=Member.objects.filter(active=True).order_by("full_name"),
+                to_attr="active_members",
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.on(today)
+                .select_related("village", "directive")
+                .order_by("starts_on", "id"),
+                to_attr="current_assignments",
+            ),
+        )
+        .order_by("name")
+    )
+    cell_ids = [cell.pk for cell in cells]
+    # One query each for "the next one per cell" and "the last few per cell": a window numbers
+    # each cell's sessions, and only the first rows of each cell are kept.
+    upcoming = (
+        LabourSession.objects.filter(cell_id__in=cell_ids, status=Status.PLANNED, date__gte=today)
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("cell_id")],
+                order_by=[F("date").asc(), F("start_time").asc(), F("id").asc()],
+            )
+        )
+        .filter(row=1)
+        .select_related("village")
+    )
+    recent = (
+        LabourSession.objects.filter(cell_id__in=cell_ids, date__lte=today)
+        .exclude(status=Status.PLANNED, date=today)
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("cell_id")],
+                order_by=[F("date").desc(), F("start_time").desc(), F("id").desc()],
+            )
+        )
+        .filter(row__lte=RECENT_SESSIONS_PER_CELL)
+        .select_related("village")
+        .order_by("-date", "-start_time", "-id")
+    )
+    next_by_cell = {session.cell_id: session for session in upcoming}
+    recent_by_cell: dict[int, list[LabourSession]] = {}
+    for session in mark_late(recent, today):
+        recent_by_cell.setdefault(session.cell_id, []).append(session)
+    for cell in cells:
+        cell.next_session = next_by_cell.get(cell.pk)
+        cell.recent_sessions = recent_by_cell.get(cell.pk, [])
+    return {"cells": cells}

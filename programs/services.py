@@ -1,0 +1,437 @@
+"""Writes that touch several rows. Keyword-only, transactional, and they record history.
+
+Each function validates with the models' own rules (``full_clean``) before writing, so a form,
+the month planner and a management command all refuse the same bad data with the same message.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programs.models import (
+    Assignment,
+    CalendarFeed,
+    Directive,
+    LabourSession,
+    PartyCell,
+    PartyCommittee,
+    SessionChange,
+)
+from programs.planning import Month, choose_dates, public_holidays
+
+
+class StaleEditError(Exception):
+    """Someone else saved the record after this form was opened."""
+
+    def __init__(self, current):
+        super().__init__("stale edit")
+        self.current = current
+
+
+TRACKED_FIELDS = [
+    "date",
+    "start_time",
+    "cell",
+    "village",
+    "directive",
+    "partner",
+    "status",
+    "status_reason",
+    "other_village_reason",
+    "planned_work",
+    "notes",
+]
+
+
+def _display(session: LabourSession, name: str) -> str:
+    value = getattr(session, name)
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    if name == "status":
+        return session.get_status_display()
+    return str(value)
+
+
+def _snapshot(session: LabourSession) -> dict[str, str]:
+    return {name: _display(session, name) for name in TRACKED_FIELDS}
+
+
+def _diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+    return {
+        name: [before[name], after[name]] for name in TRACKED_FIELDS if before[name] != after[name]
+    }
+
+
+def _record(session, user, action, changes=None, reason=""):
+    return SessionChange.objects.create(
+        session=session, user=user, action=action, changes=changes or {}, reason=reason
+    )
+
+
+def _locked(session: LabourSession, version: int | None) -> LabourSession:
+    """Re-read the session under a row lock and refuse a stale version."""
+    current = LabourSession.objects.select_for_update().get(pk=session.pk)
+    if version is not None and current.version != version:
+        raise StaleEditError(current)
+    return current
+
+
+def session_create(*, user, **fields) -> LabourSession:
+    """Create a planned session. Side effects: a "created" history entry."""
+    session = LabourSession(created_by=user, **fields)
+    session.full_clean()
+    with transaction.atomic():
+        session.save()
+        _record(
+            session,
+            user,
+            SessionChange.Action.CREATED,
+            _diff(dict.fromkeys(TRACKED_FIELDS, ""), _snapshot(session)),
+        )
+    return session
+
+
+def session_update(*, session: LabourSession, user, version: int, **fields) -> LabourSession:
+    """Apply ``fields`` to a session if nobody saved it since ``version`` was read.
+
+    Raises StaleEditError (nothing written) on a concurrent edit and ValidationError on bad data.
+    Side effects: version + 1 and an "edited" history entry listing old → new values.
+    """
+    with transaction.atomic():
+        current = _locked(session, version)
+        before = _snapshot(current)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.full_clean()
+        changes = _diff(before, _snapshot(current))
+        if changes:
+            current.version += 1
+            current.save()
+            _record(current, user, SessionChange.Action.UPDATED, changes)
+    return current
+
+
+def session_postpone(
+    *,
+    session: LabourSession,
+    user,
+    reason: str,
+    version: int,
+    new_date: datetime.date | None = None,
+    new_start_time: datetime.time | None = None,
+) -> LabourSession | None:
+    """Mark a planned session postponed, with its reason; it keeps its date for the record.
+
+    With ``new_date``, a new planned session replaces it (``rescheduled_from`` points back), so
+    the old date stays visible on both pages. Returns the new session, if any. Nothing is
+    written when the new date breaks a rule.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for postponing.")})
+    with transaction.atomic():
+        current = _locked(session, version)
+        if current.status != LabourSession.Status.PLANNED:
+            raise ValidationError(_("Only a planned session can be postponed."))
+        current.status = LabourSession.Status.POSTPONED
+        current.status_reason = reason
+        current.version += 1
+        current.full_clean()
+        current.save()
+        changes = {
+            "status": [str(LabourSession.Status.PLANNED.label), current.get_status_display()]
+        }
+        replacement = None
+        if new_date:
+            replacement = LabourSession(
+                directive=current.directive,
+                cell=current.cell,
+                village=current.village,
+                date=new_date,
+                start_time=new_start_time or current.start_time,
+                partner=current.partner,
+                planned_work=current.planned_work,
+                other_village_reason=current.other_village_reason,
+                rescheduled_from=current,
+                created_by=user,
+            )
+            try:
+                replacement.full_clean()
+            except ValidationError as error:
+                # Report the new date's problem on the form's "new date" field.
+                raise ValidationError({"new_date": error.messages}) from error
+            replacement.save()
+            changes["date"] = [_display(current, "date"), _display(replacement, "date")]
+            _record(
+                replacement,
+                user,
+                SessionChange.Action.RESCHEDULED,
+                {"date": changes["date"]},
+                reason,
+            )
+        _record(current, user, SessionChange.Action.POSTPONED, changes, reason)
+    return replacement
+
+
+def session_cancel(*, session: LabourSession, user, reason: str, version: int) -> LabourSession:
+    """Cancel a planned session with its reason. It is kept, never deleted."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for cancelling.")})
+    with transaction.atomic():
+        current = _locked(session, version)
+        if current.status != LabourSession.Status.PLANNED:
+            raise ValidationError(_("Only a planned session can be cancelled."))
+        before = current.get_status_display()
+        current.status = LabourSession.Status.CANCELLED
+        current.status_reason = reason
+        current.version += 1
+        current.full_clean()
+        current.save()
+        _record(
+            current,
+            user,
+            SessionChange.Action.CANCELLED,
+            {"status": [before, current.get_status_display()]},
+            reason,
+        )
+    return current
+
+
+# --- The month planner -------------------------------------------------------------------------
+
+
+@dataclass
+class PlanRow:
+    cell: PartyCell
+    village: object | None
+    dates: list[datetime.date] = field(default_factory=list)
+    existing: list[datetime.date] = field(default_factory=list)
+    skipped_days: list[tuple[datetime.date, str]] = field(default_factory=list)
+    problem: str = ""
+
+    @property
+    def creates(self) -> bool:
+        return bool(self.dates)
+
+
+@dataclass
+class PlanPreview:
+    committee: PartyCommittee
+    directive: Directive
+    month: Month
+    rows: list[PlanRow]
+
+    @property
+    def to_create(self) -> int:
+        return sum(len(row.dates) for row in self.rows)
+
+    @property
+    def holidays(self) -> dict[datetime.date, str]:
+        return public_holidays(self.month)
+
+
+class PlanError(Exception):
+    """The whole plan is refused (a month in the past, a directive not in force…)."""
+
+
+def _check_plannable(directive: Directive, month: Month, today: datetime.date):
+    if month.last < today:
+        raise PlanError(
+            _("%(month)s is over: a month entirely in the past cannot be planned.")
+            % {"month": month.label}
+        )
+    if directive.effective_from > month.last or (
+        directive.effective_until and directive.effective_until < month.first
+    ):
+        raise PlanError(
+            _("%(symbol)s is not in force in %(month)s.")
+            % {"symbol": directive.symbol, "month": month.label}
+        )
+
+
+def month_plan_preview(
+    *,
+    committee: PartyCommittee,
+    directive: Directive,
+    month: Month,
+    preferred_week: int = 1,
+    overrides: dict[int, datetime.date] | None = None,
+    today: datetime.date | None = None,
+) -> PlanPreview:
+    """Propose sessions for every active cell of ``committee`` with an open assignment under
+    ``directive``: ``directive.sessions_per_month`` per cell, less those it already has.
+
+    Reads a fixed number of queries whatever the number of cells. ``overrides`` maps a cell id
+    to the date that cell chose itself (checked like any other date).
+    """
+    today = today or timezone.localdate()
+    overrides = overrides or {}
+    _check_plannable(directive, month, today)
+    assignments = {
+        a.cell_id: a
+        for a in Assignment.objects.on(month.last)
+        .filter(directive=directive, cell__committee=committee, cell__active=True)
+        .filter(starts_on__lte=month.last)
+        .select_related("cell", "village")
+        .order_by("cell__name", "-starts_on")
+    }
+    existing: dict[int, list[datetime.date]] = {}
+    for cell_id, day in (
+        LabourSession.objects.filter(
+            cell_id__in=assignments,
+            date__gte=month.first,
+            date__lte=month.last,
+            status__in=[LabourSession.Status.PLANNED, LabourSession.Status.HELD],
+        )
+        .values_list("cell_id", "date")
+        .order_by("date")
+    ):
+        existing.setdefault(cell_id, []).append(day)
+    holiday_names = public_holidays(month)
+    not_before = max(directive.effective_from, today + datetime.timedelta(days=1), month.first)
+    rows = []
+    for assignment in sorted(assignments.values(), key=lambda a: a.cell.name):
+        cell = assignment.cell
+        row = PlanRow(cell=cell, village=assignment.village, existing=existing.get(cell.pk, []))
+        needed = directive.sessions_per_month - len(row.existing)
+        if needed <= 0:
+            row.problem = _("already planned for this month")
+            rows.append(row)
+            continue
+        override = overrides.get(cell.pk)
+        if override:
+            problem = _override_problem(
+                override, directive, month, holiday_names, row.existing, not_before
+            )
+            if problem:
+                row.problem = problem
+                rows.append(row)
+                continue
+            row.dates.append(override)
+            needed -= 1
+        if needed:
+            choice = choose_dates(
+                month=month,
+                allowed_weekdays=directive.weekdays,
+                count=needed,
+                preferred_week=preferred_week,
+                taken={*row.existing, *row.dates},
+                holiday_names=holiday_names,
+                not_before=not_before,
+                not_after=directive.effective_until,
+            )
+            row.dates = sorted([*row.dates, *choice.dates])
+            row.skipped_days = choice.skipped
+            if choice.missing:
+                row.problem = _(
+                    "no free allowed day left in this month for %(count)s session(s)"
+                ) % {"count": choice.missing}
+        rows.append(row)
+    return PlanPreview(committee=committee, directive=directive, month=month, rows=rows)
+
+
+def _override_problem(day, directive, month, holiday_names, existing, not_before) -> str:
+    label = day.strftime("%d/%m/%Y")
+    if not (month.first <= day <= month.last):
+        return _("%(day)s is not in %(month)s") % {"day": label, "month": month.label}
+    if not directive.allows_weekday(day):
+        return str(directive.weekday_error().message)
+    if day < not_before or not directive.is_effective_on(day):
+        return _("%(day)s is in the past or outside the directive's period") % {"day": label}
+    if day in holiday_names:
+        return _("%(day)s is a public holiday: %(name)s") % {
+            "day": label,
+            "name": holiday_names[day],
+        }
+    if day in existing:
+        return _("the cell already has a session on %(day)s") % {"day": label}
+    return ""
+
+
+def month_plan_create(
+    *,
+    user,
+    committee: PartyCommittee,
+    directive: Directive,
+    month: Month,
+    preferred_week: int = 1,
+    start_time: datetime.time = datetime.time(7, 30),
+    planned_work: str = "",
+    planned_work_by_cell: dict[int, str] | None = None,
+    overrides: dict[int, datetime.date] | None = None,
+    today: datetime.date | None = None,
+) -> list[LabourSession]:
+    """Create the previewed sessions, all or nothing.
+
+    The preview is computed again inside the transaction, so a second run for the same month
+    creates nothing new. Side effects: sessions with status "planned" and a "created" history
+    entry for each. Raises PlanError when anything fails; then nothing is written.
+    """
+    planned_work_by_cell = planned_work_by_cell or {}
+    try:
+        with transaction.atomic():
+            preview = month_plan_preview(
+                committee=committee,
+                directive=directive,
+                month=month,
+                preferred_week=preferred_week,
+                overrides=overrides,
+                today=today,
+            )
+            sessions = [
+                LabourSession(
+                    directive=directive,
+                    cell=row.cell,
+                    village=row.village,
+                    date=day,
+                    start_time=start_time,
+                    planned_work=planned_work_by_cell.get(row.cell.pk) or planned_work,
+                    created_by=user,
+                )
+                for row in preview.rows
+                for day in row.dates
+            ]
+            # One INSERT for the whole committee. PostgreSQL returns the new ids; on SQLite
+            # (3.35+) Django does the same with RETURNING.
+            created = LabourSession.objects.bulk_create(sessions)
+            SessionChange.objects.bulk_create(
+                SessionChange(
+                    session=session,
+                    user=user,
+                    action=SessionChange.Action.CREATED,
+                    changes={"date": ["", session.date.strftime("%d/%m/%Y")]},
+                    reason=_("Month plan %(month)s") % {"month": month.label},
+                )
+                for session in created
+            )
+    except IntegrityError as error:
+        raise PlanError(
+            _(
+                "Someone planned sessions for these cells at the same time. Nothing was created; "
+                "open the planner again to see what is there now."
+            )
+        ) from error
+    return created
+
+
+def calendar_feed_for(user) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+def calendar_feed_reset(*, user) -> CalendarFeed:
+    """Give the user a new feed token; subscriptions to the old address stop working."""
+    with transaction.atomic():
+        feed = calendar_feed_for(user)
+        feed.reset()
+        feed.save(update_fields=["token"])
+    return feed

@@ -1,0 +1,80 @@
+"""Many sessions at once: the month calendar and the filterable list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from programs import permissions, selectors
+from programs.forms import SessionFilterForm
+from programs.models import LabourSession, Weekday
+from programs.planning import Month
+
+SESSIONS_PER_PAGE = 50
+
+
+@login_required
+@require_safe
+def session_calendar(request):
+    """One month, Monday first; a grid on wide screens, a list of busy days on a phone."""
+    today = timezone.localdate()
+    month = Month.of(today)
+    raw = request.GET.get("month", "").strip()
+    if raw:
+        try:
+            month = Month.parse(raw)
+        except ValueError:
+            messages.warning(
+                request,
+                _("That month could not be read (write it as YYYY-MM); showing this month."),
+            )
+    days = selectors.month_calendar(request.user, month, today=today)
+    return render(
+        request,
+        "sessions/calendar.html",
+        {
+            "month": month,
+            "days": days,
+            "has_sessions": any(day.sessions for day in days),
+            "weekdays": Weekday.choices,
+            "previous_month": month.previous(),
+            "next_month": month.next(),
+            "is_current_month": month == Month.of(today),
+        },
+    )
+
+
+@login_required
+@require_safe
+def session_list(request):
+    """Visible sessions, newest first, filtered by GET parameters and paginated.
+
+    Invalid filters show their errors and no sessions (rather than every session, which would
+    look like the filter had worked).
+    """
+    today = timezone.localdate()
+    form = SessionFilterForm(request.GET, user=request.user)
+    if form.is_valid():
+        sessions = selectors.sessions_filtered(
+            request.user,
+            today=today,
+            committee_ids=form.committee_ids,
+            **form.cleaned_data,
+        )
+    else:
+        sessions = LabourSession.objects.none()
+    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.mark_late(page.object_list, today)
+    return render(
+        request,
+        "sessions/list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "can_create": permissions.can_create_sessions(request.user),
+            "can_plan": permissions.can_plan(request.user),
+        },
+    )

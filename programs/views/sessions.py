@@ -1,0 +1,192 @@
+"""One session: read, create, edit, postpone, cancel; and the month planner."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from programs import permissions, selectors, services
+from programs.forms import PlanForm, PostponeForm, ReasonForm, SessionForm, cell_overrides
+
+
+def _stale_message(request):
+    messages.error(
+        request,
+        _(
+            "Someone else saved this session while you were editing it. Your changes were not "
+            "saved; they are still in the form below. Check the current values and save again."
+        ),
+    )
+
+
+@login_required
+def session_detail(request, pk):
+    session = permissions.get_session_or_404(
+        request.user, pk, queryset=selectors.session_detail_queryset()
+    )
+    return render(
+        request,
+        "sessions/detail.html",
+        {
+            "session": session,
+            "label": session.village.label_on(session.date),
+            "changes": selectors.history_entries(session.changes.all()),
+            "can_manage": permissions.can_manage_session(request.user, session),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request):
+    if not permissions.can_create_sessions(request.user):
+        raise PermissionDenied
+    form = SessionForm(request.POST or None, user=request.user, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(user=request.user, **form.field_values())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The session was planned."))
+            return redirect(session.get_absolute_url())
+    return render(request, "sessions/form.html", {"form": form, "session": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk):
+    session = permissions.get_session_or_404(request.user, pk, write=True)
+    if not session.is_open:
+        messages.error(request, _("Only a planned session can be edited."))
+        return redirect(session.get_absolute_url())
+    form = SessionForm(request.POST or None, instance=session, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(
+                session=session,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                **form.field_values(),
+            )
+        except services.StaleEditError:
+            _stale_message(request)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect(session.get_absolute_url())
+    return render(request, "sessions/form.html", {"form": form, "session": session})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_postpone(request, pk):
+    session = permissions.get_session_or_404(request.user, pk, write=True)
+    return _status_change(request, session, PostponeForm, "sessions/postpone.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_cancel(request, pk):
+    session = permissions.get_session_or_404(request.user, pk, write=True)
+    return _status_change(request, session, ReasonForm, "sessions/cancel.html")
+
+
+def _status_change(request, session, form_class, template):
+    if not session.is_open:
+        messages.error(request, _("Only a planned session can be postponed or cancelled."))
+        return redirect(session.get_absolute_url())
+    form = form_class(request.POST or None, initial={"version": session.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if form_class is PostponeForm:
+                replacement = services.session_postpone(
+                    session=session,
+                    user=request.user,
+                    reason=data["reason"],
+                    version=data["version"],
+                    new_date=data.get("new_date"),
+                    new_start_time=data.get("new_start_time"),
+                )
+                messages.success(request, _("The session was postponed."))
+                return redirect((replacement or session).get_absolute_url())
+            services.session_cancel(
+                session=session, user=request.user, reason=data["reason"], version=data["version"]
+            )
+            messages.success(request, _("The session was cancelled."))
+            return redirect(session.get_absolute_url())
+        except services.StaleEditError:
+            _stale_message(request)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+    return render(request, template, {"form": form, "session": session})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def month_plan(request):
+    """Choose committee, directive and month (GET), preview (GET with data), create (POST)."""
+    if not permissions.can_plan(request.user):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = PlanForm(data, user=request.user)
+    preview, cell_errors, plan_error = None, {}, None
+    if data is not None and form.is_valid():
+        options = form.cleaned_data
+        cells = selectors.plan_cells(options["committee"], options["directive"])
+        dates, works, cell_errors = cell_overrides(data, cells)
+        try:
+            if request.method == "POST" and not cell_errors:
+                created = services.month_plan_create(
+                    user=request.user,
+                    committee=options["committee"],
+                    directive=options["directive"],
+                    month=options["month"],
+                    preferred_week=options["preferred_week"],
+                    start_time=options["start_time"],
+                    planned_work=options["planned_work"],
+                    planned_work_by_cell=works,
+                    overrides=dates,
+                )
+                if created:
+                    messages.success(
+                        request,
+                        _("%(count)s sessions were planned for %(month)s.")
+                        % {"count": len(created), "month": options["month"].label},
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _("Nothing new to plan: every cell already has its sessions for %(month)s.")
+                        % {"month": options["month"].label},
+                    )
+                return redirect(f"{reverse('programs:session-calendar')}?month={options['month']}")
+            preview = services.month_plan_preview(
+                committee=options["committee"],
+                directive=options["directive"],
+                month=options["month"],
+                preferred_week=options["preferred_week"],
+                overrides=dates,
+            )
+        except services.PlanError as error:
+            plan_error = str(error)
+    return render(
+        request,
+        "sessions/plan.html",
+        {
+            "form": form,
+            "preview": preview,
+            "cell_errors": cell_errors,
+            "plan_error": plan_error,
+            "overrides": data or {},
+        },
+    )

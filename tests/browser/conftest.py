@@ -1,0 +1,101 @@
+"""Browser tests: the system Chromium driven by Playwright against pytest-django's live server.
+
+Chromium is not downloaded by Playwright; the distribution's package is used (``chromium`` on
+Debian/Ubuntu), or the binary named by CHROMIUM_PATH. Without one these tests are skipped, except
+where CIVIC_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
+"""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM would otherwise refuse
+# to run there (SynchronousOnlyOperation) when a test creates data around page actions.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+MISSING_BROWSER = (
+    "Chromium not found: install the 'chromium' package or set CHROMIUM_PATH; "
+    "CI sets CIVIC_REQUIRE_BROWSER=1"
+)
+
+
+def _chromium_path() -> str | None:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured if os.path.exists(configured) else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _browser_required() -> bool:
+    return os.environ.get("CIVIC_REQUIRE_BROWSER", "").strip().lower() in {"1", "true"}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = _chromium_path()
+    if executable is None:
+        if _browser_required():
+            pytest.fail(MISSING_BROWSER)
+        pytest.skip(MISSING_BROWSER)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies) and page per test, 1280x800; a test that needs a
+    phone screen calls ``page.set_viewport_size(...)``."""
+    # Vietnamese browsers, as the users have: the pages then open in the working language.
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def log_in(live_server):
+    """Sign in through the login form, as a person would: ``log_in(page, "officer", "demo")``."""
+
+    def sign_in(page, username: str, password: str):
+        page.goto(live_server.url + "/accounts/login/")
+        form = page.locator("#login-form")
+        form.locator("#id_username").fill(username)
+        form.locator("#id_password").fill(password)
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """Put back the rows the migrations seed (work types).
+
+    Browser tests commit their data so the live server can see it, and the database is flushed
+    after each; ``serialized_rollback`` would restore migration data, but pytest-django only
+    serializes the test database in some runs (not when ordinary tests are collected first), so
+    the seed is re-applied explicitly.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("programs.migrations.0002_seed_work_types").seed(apps, None)

@@ -1,0 +1,320 @@
+"""The overview page: the officer's dashboard, the secretary's own cell, the page for no role."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from programs import selectors
+from programs.models import LabourSession
+from programs.planning import Month
+from tests import factories
+
+HOME = "/"
+Status = LabourSession.Status
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """Pages in English, the source language, so the assertions read the strings as written."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def _session(world, day, status=Status.PLANNED, *, cell=None, village=None):
+    reason = "Mưa lớn" if status in (Status.POSTPONED, Status.CANCELLED) else ""
+    return factories.session(
+        cell=cell or world["cell"],
+        village=village or world["village"],
+        directive=world["directive"],
+        date=day,
+        status=status,
+        status_reason=reason,
+    )
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+def _counts(response) -> dict[str, int]:
+    return {code: count for code, _label, count in response.context["status_counts"]}
+
+
+# --- the officer's dashboard ---------------------------------------------------------------
+
+
+def test_dashboard_counts_this_months_sessions_by_status(world):
+    """A fixed "today" (Wednesday 19/03/2031), so every status has a day to fall on."""
+    today = datetime.date(2031, 3, 19)
+    other = world["other_cell"]
+    _session(world, datetime.date(2031, 3, 22))  # planned, still to come
+    _session(world, today, cell=other, village=world["other_village"])  # today: not late yet
+    _session(world, datetime.date(2031, 3, 8))  # planned, day passed: late
+    _session(world, datetime.date(2031, 3, 1), Status.HELD)
+    _session(world, datetime.date(2031, 3, 2), Status.HELD, cell=other)
+    _session(world, datetime.date(2031, 3, 15), Status.POSTPONED)
+    _session(world, datetime.date(2031, 3, 16), Status.CANCELLED, cell=other)
+    _session(world, datetime.date(2031, 2, 22), Status.HELD)  # last month: not counted
+    _session(world, datetime.date(2031, 4, 5))  # next month: not counted
+    outsider_cell = factories.cell(committee=world["outsider_committee"])
+    _session(world, datetime.date(2031, 3, 22), cell=outsider_cell)  # not the officer's
+
+    data = selectors.dashboard(world["officer"], today)
+
+    counts = {code: count for code, _label, count in data["status_counts"]}
+    assert counts == {"planned": 2, "late": 1, "held": 2, "postponed": 1, "cancelled": 1}
+    assert data["session_total"] == 7
+    assert data["month"] == Month(2031, 3)
+
+
+def test_dashboard_page_shows_the_counts_with_words(client, world):
+    today = timezone.localdate()
+    month = Month.of(today)
+    _session(world, today)
+    _session(world, month.first, Status.CANCELLED, cell=world["other_cell"])
+    _session(world, month.last, Status.POSTPONED, cell=world["other_cell"])
+    if today.day > 1:
+        _session(world, today - datetime.timedelta(days=1), cell=world["other_cell"])
+    client.force_login(world["officer"])
+
+    response = client.get(HOME)
+
+    assert response.status_code == 200
+    assert response.context["mode"] == "dashboard"
+    counts = _counts(response)
+    assert counts["planned"] == 1
+    assert counts["held"] == 0
+    assert counts["postponed"] == 1
+    assert counts["cancelled"] == 1
+    assert counts["late"] == (1 if today.day > 1 else 0)
+    html = _html(response)
+    assert month.label in html
+    for code in ("planned", "late", "held", "postponed", "cancelled"):
+        assert f'class="badge badge--{code}"' in html
+
+
+def test_dashboard_lists_assigned_cells_with_nothing_this_month(client, world):
+    today = timezone.localdate()
+    _session(world, today)  # the first cell has a planned session: not listed
+    # Only a cancelled session: still nothing planned or held, so listed.
+    _session(world, today, Status.CANCELLED, cell=world["other_cell"])
+    unassigned = factories.cell(committee=world["committee"], name="Chi bộ Không phân công")
+    inactive = factories.cell(committee=world["committee"], name="Chi bộ Giải thể", active=False)
+    factories.assignment(cell=inactive, directive=world["directive"])
+    ended = factories.cell(committee=world["committee"], name="Chi bộ Hết hạn")
+    factories.assignment(
+        cell=ended, directive=world["directive"], ends_on=today - datetime.timedelta(days=40)
+    )
+    client.force_login(world["viewer"])
+
+    response = client.get(HOME)
+
+    assert response.context["idle_cells"] == [world["other_cell"]]
+    assert response.context["assigned_cell_count"] == 2
+    html = _html(response)
+    other_url = reverse("programs:cell-detail", args=[world["other_cell"].pk])
+    assert f'href="{other_url}"' in html
+    assert "Nà Coóc" in html  # the village the idle cell is assigned to
+    assert reverse("programs:cell-detail", args=[world["cell"].pk]) not in html
+    for name in (unassigned.name, inactive.name, ended.name):
+        assert name not in html
+
+
+def test_dashboard_says_so_when_every_cell_has_a_session(client, world):
+    today = timezone.localdate()
+    _session(world, Month.of(today).first, Status.HELD)
+    _session(world, today, cell=world["other_cell"], village=world["other_village"])
+    client.force_login(world["officer"])
+
+    response = client.get(HOME)
+
+    assert response.context["idle_cells"] == []
+    assert "Every assigned cell has a session planned or held this month." in _html(response)
+
+
+@pytest.mark.parametrize(
+    ("today", "saturday"),
+    [
+        (datetime.date(2031, 3, 17), datetime.date(2031, 3, 22)),  # Monday
+        (datetime.date(2031, 3, 21), datetime.date(2031, 3, 22)),  # Friday
+        (datetime.date(2031, 3, 22), datetime.date(2031, 3, 22)),  # Saturday: this weekend
+        (datetime.date(2031, 3, 23), datetime.date(2031, 3, 22)),  # Sunday: this weekend
+        (datetime.date(2031, 3, 31), datetime.date(2031, 4, 5)),  # across a month end
+    ],
+)
+def test_next_weekend(today, saturday):
+    assert selectors.next_weekend(today) == (saturday, saturday + datetime.timedelta(days=1))
+
+
+def test_dashboard_lists_the_next_weekends_sessions(client, world):
+    saturday, sunday = selectors.next_weekend(timezone.localdate())
+    on_saturday = _session(world, saturday)
+    on_sunday = _session(world, sunday, cell=world["other_cell"], village=world["other_village"])
+    _session(world, sunday + datetime.timedelta(days=6))  # the weekend after: not listed
+    _session(world, saturday - datetime.timedelta(days=7), Status.HELD)  # the one before
+    client.force_login(world["officer"])
+
+    response = client.get(HOME)
+
+    assert response.context["weekend_sessions"] == [on_saturday, on_sunday]
+    html = _html(response)
+    assert saturday.strftime("%d/%m/%Y") in html
+    assert sunday.strftime("%d/%m/%Y") in html
+    assert f'href="{on_saturday.get_absolute_url()}"' in html
+    assert f'href="{on_sunday.get_absolute_url()}"' in html
+
+
+def test_plan_link_only_for_officers(client, world):
+    next_month = Month.of(timezone.localdate()).next()
+    plan_url = f"{reverse('programs:session-plan')}?month={next_month}"
+
+    client.force_login(world["officer"])
+    officer_html = _html(client.get(HOME))
+    client.force_login(world["viewer"])
+    viewer_html = _html(client.get(HOME))
+
+    assert f'href="{plan_url}"' in officer_html
+    assert reverse("programs:session-plan") not in viewer_html
+    calendar_url = reverse("programs:session-calendar")
+    assert f'href="{calendar_url}"' in officer_html
+    assert f'href="{calendar_url}"' in viewer_html
+
+
+def test_superuser_dashboard_covers_every_committee(client, world):
+    outsider_cell = factories.cell(committee=world["outsider_committee"], name="Chi bộ Xã khác")
+    factories.assignment(cell=outsider_cell, directive=world["directive"])
+    client.force_login(world["admin"])
+
+    response = client.get(HOME)
+
+    assert response.context["mode"] == "dashboard"
+    assert outsider_cell in response.context["idle_cells"]
+    assert response.context["assigned_cell_count"] == 3
+
+
+def test_officer_does_not_see_other_committees_cells(client, world):
+    outsider_cell = factories.cell(committee=world["outsider_committee"], name="Chi bộ Xã khác")
+    factories.assignment(cell=outsider_cell, directive=world["directive"])
+    _session(world, timezone.localdate(), cell=outsider_cell)
+    client.force_login(world["officer"])
+
+    response = client.get(HOME)
+
+    assert sum(_counts(response).values()) == 0
+    assert "Chi bộ Xã khác" not in _html(response)
+
+
+def test_dashboard_queries_do_not_grow_with_cells(client, world, django_assert_num_queries):
+    today = timezone.localdate()
+    saturday, _sunday = selectors.next_weekend(today)
+    _session(world, saturday)
+    client.force_login(world["officer"])
+    client.get(HOME)  # warm up the session and user loading
+
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(HOME)
+    assert len(response.context["weekend_sessions"]) == 1
+
+    for n in range(49):
+        cell = factories.cell(committee=world["committee"])
+        village = factories.village(commune=world["commune"])
+        factories.assignment(cell=cell, village=village, directive=world["directive"])
+        if n % 2:
+            _session(world, saturday, cell=cell, village=village)
+        else:
+            _session(world, Month.of(today).first, Status.CANCELLED, cell=cell, village=village)
+
+    with django_assert_num_queries(len(small)):
+        response = client.get(HOME)
+    assert len(response.context["weekend_sessions"]) == 25
+    assert len(response.context["idle_cells"]) == 26  # 25 with a cancelled session + other_cell
+
+
+# --- the secretary's cell ------------------------------------------------------------------
+
+
+def test_secretary_sees_their_cell_next_session_recent_sessions_and_members(client, world):
+    today = timezone.localdate()
+    cell = world["cell"]
+    factories.member(cell=cell, full_name="Hoàng Văn Thắng", position="Bí thư chi bộ")
+    factories.member(cell=cell, full_name="Ma Thị Hạnh")
+    factories.member(cell=cell, full_name="Người Đã Chuyển", active=False)
+    factories.member(cell=world["other_cell"], full_name="Ma Văn Cường")
+    later = _session(world, today + datetime.timedelta(days=20))
+    upcoming = _session(world, today + datetime.timedelta(days=3))
+    held = _session(world, today - datetime.timedelta(days=30), Status.HELD)
+    late = _session(world, today - datetime.timedelta(days=2))
+    other = _session(
+        world, today - datetime.timedelta(days=5), Status.HELD, cell=world["other_cell"]
+    )
+    client.force_login(world["secretary"])
+
+    response = client.get(HOME)
+
+    assert response.context["mode"] == "secretary"
+    [shown] = response.context["cells"]
+    assert shown == cell
+    assert shown.next_session == upcoming
+    assert shown.recent_sessions == [late, held]
+    assert [m.full_name for m in shown.active_members] == ["Hoàng Văn Thắng", "Ma Thị Hạnh"]
+    html = _html(response)
+    assert upcoming.date.strftime("%d/%m/%Y") in html
+    assert later.get_absolute_url() not in html
+    assert 'class="badge badge--late"' in html
+    assert "Bí thư chi bộ" in html
+    assert "Người Đã Chuyển" not in html
+    assert f'href="{reverse("programs:cell-detail", args=[cell.pk])}"' in html
+    # Nothing of the other cell.
+    assert "Chi bộ Tư pháp" not in html
+    assert "Ma Văn Cường" not in html
+    assert other.get_absolute_url() not in html
+    # No compliance link and no plan link for a secretary.
+    assert reverse("programs:compliance") not in html
+    assert reverse("programs:session-plan") not in html
+
+
+def test_secretary2_does_not_see_the_first_cells_data(client, world):
+    today = timezone.localdate()
+    factories.member(cell=world["cell"], full_name="Hoàng Văn Thắng")
+    mine = _session(world, today + datetime.timedelta(days=3))
+    client.force_login(world["secretary2"])
+
+    response = client.get(HOME)
+
+    assert [c.pk for c in response.context["cells"]] == [world["other_cell"].pk]
+    html = _html(response)
+    assert "Chi bộ Tư pháp" in html
+    assert "Chi bộ Văn phòng" not in html
+    assert "Hoàng Văn Thắng" not in html
+    assert mine.get_absolute_url() not in html
+
+
+def test_secretary_overview_keeps_the_last_five_sessions(client, world):
+    today = timezone.localdate()
+    sessions = [
+        _session(world, today - datetime.timedelta(days=7 * n), Status.HELD) for n in range(1, 8)
+    ]
+    client.force_login(world["secretary"])
+
+    [cell] = client.get(HOME).context["cells"]
+
+    assert cell.recent_sessions == sessions[: selectors.RECENT_SESSIONS_PER_CELL]
+    assert cell.next_session is None
+
+
+# --- no role -------------------------------------------------------------------------------
+
+
+def test_a_user_without_a_role_is_told_to_ask_the_administrator(client, db):
+    client.force_login(factories.user("newcomer"))
+
+    response = client.get(HOME)
+
+    assert response.status_code == 200
+    assert response.context["mode"] == "no_role"
+    html = _html(response)
+    assert "Contact your administrator" in html
+    assert reverse("programs:compliance") not in html

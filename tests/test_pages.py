@@ -1,0 +1,230 @@
+"""The shell every page shares (base template, login, logout, language) and the home page.
+
+The dashboard itself is tested in test_dashboard.py."""
+
+import datetime
+import re
+
+import pytest
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+from django.utils.html import escape
+
+from programs import selectors
+from tests import factories
+
+LOGIN_URL = "/accounts/login/"
+
+
+def _upcoming(world, days, *, cell=None, village=None):
+    """A planned session of the world's first cell, ``days`` from today."""
+    return factories.session(
+        cell=cell or world["cell"],
+        village=village or world["village"],
+        directive=world["directive"],
+        date=timezone.localdate() + datetime.timedelta(days=days),
+        start_time=datetime.time(7, 30),
+    )
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+# --- home page -----------------------------------------------------------------------------
+
+
+def test_home_redirects_anonymous_users_to_login(client):
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN_URL}?next=/"
+
+
+def test_home_is_the_dashboard_for_an_officer_with_the_next_weekend(client, world):
+    saturday, sunday = selectors.next_weekend(timezone.localdate())
+    first = _upcoming(world, (saturday - timezone.localdate()).days)
+    second = _upcoming(
+        world,
+        (sunday - timezone.localdate()).days,
+        cell=world["other_cell"],
+        village=world["other_village"],
+    )
+    client.force_login(world["officer"])
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert response.context["mode"] == "dashboard"
+    assert response.context["weekend_sessions"] == [first, second]
+    html = _html(response)
+    assert "Chi bộ Văn phòng" in html
+    assert "Phiêng Luông" in html
+    assert "Chi bộ Tư pháp" in html
+    assert "Nà Coóc" in html
+    # Dates in the office format dd/mm/yyyy, times as HH:MM.
+    assert saturday.strftime("%d/%m/%Y") in html
+    assert "07:30" in html
+    assert 'class="badge badge--planned"' in html
+
+
+def test_home_shows_a_secretary_only_their_own_cell(client, world):
+    _upcoming(world, 3)
+    _upcoming(world, 4, cell=world["other_cell"], village=world["other_village"])
+    client.force_login(world["secretary"])
+
+    response = client.get("/")
+
+    assert response.context["mode"] == "secretary"
+    assert response.context["cells"] == [world["cell"]]
+    html = _html(response)
+    assert "Chi bộ Văn phòng" in html
+    assert "Chi bộ Tư pháp" not in html
+    assert "Nà Coóc" not in html
+
+
+def test_home_shows_an_empty_state_without_weekend_sessions(client, world):
+    client.force_login(world["viewer"])
+
+    response = client.get("/")
+
+    assert response.context["weekend_sessions"] == []
+    assert 'class="empty-state"' in _html(response)
+
+
+def test_home_runs_the_same_queries_for_one_and_twenty_sessions(client, world):
+    client.force_login(world["officer"])
+    _upcoming(world, 1)
+    client.get("/")  # warm up: session and user loading are the same on every later request
+
+    with CaptureQueriesContext(connection) as one:
+        client.get("/")
+
+    for days in range(2, 21):
+        _upcoming(world, days)
+    with CaptureQueriesContext(connection) as twenty:
+        client.get("/")
+
+    assert len(twenty) == len(one), [q["sql"] for q in twenty.captured_queries]
+
+
+def test_home_page_has_language_title_and_landmarks(client, world):
+    client.force_login(world["officer"])
+
+    html = _html(client.get("/"))
+
+    assert re.search(r'<html lang="vi">', html)
+    title = re.search(r"<title>(.*?)</title>", html, re.DOTALL)
+    with translation.override("vi"):
+        expected = f"{translation.gettext('Overview')} · {translation.gettext('Civic Labour')}"
+    assert title and " ".join(title.group(1).split()) == expected
+    assert '<main id="main"' in html
+    assert 'href="#main"' in html  # the skip link
+    assert "<nav " in html and 'aria-current="page"' in html
+    assert 'role="status"' in html
+    assert "style=" not in html and "<script" not in html  # ready for a strict CSP
+
+
+def test_admin_link_only_for_staff(client, world):
+    client.force_login(world["secretary"])
+    assert 'href="/admin/"' not in _html(client.get("/"))
+
+    client.force_login(world["admin"])
+    assert 'href="/admin/"' in _html(client.get("/"))
+
+
+# --- health check --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_without_login(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_fails(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    # Patch the backend class, so the real connection object is left untouched afterwards.
+    monkeypatch.setattr(type(connection._connections["default"]), "cursor", broken_cursor)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert b"ok" not in response.content
+
+
+# --- sign in / sign out --------------------------------------------------------------------
+
+
+def test_login_page_has_labelled_fields_with_autocomplete(client, db):
+    html = _html(client.get(f"{LOGIN_URL}?next=/"))
+
+    assert '<label for="id_username">' in html
+    assert '<label for="id_password">' in html
+    assert 'autocomplete="username"' in html
+    assert 'autocomplete="current-password"' in html
+    assert '<input type="hidden" name="next" value="/">' in html
+    assert "<title>" in html
+
+
+def test_login_with_a_wrong_password_shows_an_error_and_stays_logged_out(client, world):
+    response = client.post(LOGIN_URL, {"username": "officer", "password": "wrong"})
+
+    assert response.status_code == 200
+    error = response.context["form"].non_field_errors()[0]
+    assert escape(error) in _html(response)
+    assert 'role="alert"' in _html(response)
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_with_the_right_password_goes_home(client, world):
+    response = client.post(LOGIN_URL, {"username": "officer", "password": "pw", "next": "/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.session["_auth_user_id"] == str(world["officer"].pk)
+
+
+def test_logout_by_post_signs_out_and_returns_to_login(client, world):
+    client.force_login(world["officer"])
+    html = _html(client.get("/"))
+    assert 'action="/accounts/logout/" method="post"' in html
+
+    response = client.post("/accounts/logout/")
+
+    assert response.status_code == 302
+    assert response["Location"] == LOGIN_URL
+    assert "_auth_user_id" not in client.session
+    assert client.get("/")["Location"] == f"{LOGIN_URL}?next=/"
+
+
+# --- language ------------------------------------------------------------------------------
+
+
+def test_language_switch_changes_the_page_language(client, world):
+    client.force_login(world["officer"])
+    html = _html(client.get("/"))
+    assert 'action="/i18n/setlang/"' in html
+    assert "Tiếng Việt" in html and "English" in html
+
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    english = _html(client.get("/"))
+    assert '<html lang="en">' in english
+    assert "Overview" in english
+
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    assert '<html lang="vi">' in _html(client.get("/"))
+
+
+def test_language_switch_works_before_signing_in(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": LOGIN_URL})
+
+    assert '<html lang="en">' in _html(client.get(LOGIN_URL))
