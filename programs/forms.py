@@ -1,6 +1,7 @@
 """Forms for planning and changing sessions. Validation messages come from the models' rules."""
 
 import datetime
+import uuid
 
 from django import forms
 from django.utils import timezone
@@ -90,14 +91,28 @@ class SessionForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ReasonForm(forms.Form):
+class VersionForm(forms.Form):
+    """The hidden fields every write form carries: the version of the session it was opened on
+    (a stale save is refused) and a one-time token (a re-sent form changes nothing twice)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["token"].initial = uuid.uuid4()
+
+
+class ReasonForm(VersionForm):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Give the reason.")},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    field_order = ["reason", "version", "token"]
 
 
 class PostponeForm(ReasonForm):

@@ -5,6 +5,7 @@ the month planner and a management command all refuse the same bad data with the
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from programs.models import (
     Assignment,
     CalendarFeed,
     Directive,
+    FormSubmission,
     LabourSession,
     PartyCell,
     PartyCommittee,
@@ -70,13 +72,29 @@ def _diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]
     }
 
 
-def _record(session, user, action, changes=None, reason=""):
+def record_change(session, user, action, changes=None, reason=""):
     return SessionChange.objects.create(
         session=session, user=user, action=action, changes=changes or {}, reason=reason
     )
 
 
-def _locked(session: LabourSession, version: int | None) -> LabourSession:
+def form_already_done(token) -> bool:
+    """True when the form with this one-time token was already carried out (a re-send)."""
+    if not token:
+        return False
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return False
+    return FormSubmission.objects.filter(token=token).exists()
+
+
+def remember_form(token, session, user) -> None:
+    if token is not None:
+        FormSubmission.objects.create(token=token, session=session, user=user)
+
+
+def lock_session(session: LabourSession, version: int | None) -> LabourSession:
     """Re-read the session under a row lock and refuse a stale version."""
     current = LabourSession.objects.select_for_update().get(pk=session.pk)
     if version is not None and current.version != version:
@@ -90,7 +108,7 @@ def session_create(*, user, **fields) -> LabourSession:
     session.full_clean()
     with transaction.atomic():
         session.save()
-        _record(
+        record_change(
             session,
             user,
             SessionChange.Action.CREATED,
@@ -106,7 +124,7 @@ def session_update(*, session: LabourSession, user, version: int, **fields) -> L
     Side effects: version + 1 and an "edited" history entry listing old → new values.
     """
     with transaction.atomic():
-        current = _locked(session, version)
+        current = lock_session(session, version)
         before = _snapshot(current)
         for name, value in fields.items():
             setattr(current, name, value)
@@ -115,7 +133,7 @@ def session_update(*, session: LabourSession, user, version: int, **fields) -> L
         if changes:
             current.version += 1
             current.save()
-            _record(current, user, SessionChange.Action.UPDATED, changes)
+            record_change(current, user, SessionChange.Action.UPDATED, changes)
     return current
 
 
@@ -127,6 +145,7 @@ def session_postpone(
     version: int,
     new_date: datetime.date | None = None,
     new_start_time: datetime.time | None = None,
+    token=None,
 ) -> LabourSession | None:
     """Mark a planned session postponed, with its reason; it keeps its date for the record.
 
@@ -138,7 +157,9 @@ def session_postpone(
     if not reason:
         raise ValidationError({"reason": _("Give the reason for postponing.")})
     with transaction.atomic():
-        current = _locked(session, version)
+        if form_already_done(token):
+            return getattr(LabourSession.objects.get(pk=session.pk), "rescheduled_as", None)
+        current = lock_session(session, version)
         if current.status != LabourSession.Status.PLANNED:
             raise ValidationError(_("Only a planned session can be postponed."))
         current.status = LabourSession.Status.POSTPONED
@@ -170,24 +191,29 @@ def session_postpone(
                 raise ValidationError({"new_date": error.messages}) from error
             replacement.save()
             changes["date"] = [_display(current, "date"), _display(replacement, "date")]
-            _record(
+            record_change(
                 replacement,
                 user,
                 SessionChange.Action.RESCHEDULED,
                 {"date": changes["date"]},
                 reason,
             )
-        _record(current, user, SessionChange.Action.POSTPONED, changes, reason)
+        record_change(current, user, SessionChange.Action.POSTPONED, changes, reason)
+        remember_form(token, current, user)
     return replacement
 
 
-def session_cancel(*, session: LabourSession, user, reason: str, version: int) -> LabourSession:
+def session_cancel(
+    *, session: LabourSession, user, reason: str, version: int, token=None
+) -> LabourSession:
     """Cancel a planned session with its reason. It is kept, never deleted."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
     with transaction.atomic():
-        current = _locked(session, version)
+        if form_already_done(token):
+            return LabourSession.objects.get(pk=session.pk)
+        current = lock_session(session, version)
         if current.status != LabourSession.Status.PLANNED:
             raise ValidationError(_("Only a planned session can be cancelled."))
         before = current.get_status_display()
@@ -196,13 +222,14 @@ def session_cancel(*, session: LabourSession, user, reason: str, version: int) -
         current.version += 1
         current.full_clean()
         current.save()
-        _record(
+        record_change(
             current,
             user,
             SessionChange.Action.CANCELLED,
             {"status": [before, current.get_status_display()]},
             reason,
         )
+        remember_form(token, current, user)
     return current
 
 

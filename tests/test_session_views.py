@@ -303,3 +303,19 @@ def test_cancelled_session_cannot_be_postponed(client, world, session):
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.status == "cancelled"
+
+
+def test_resent_postpone_form_changes_nothing_twice(client, world, session):
+    url = reverse("programs:session-postpone", args=[session.pk])
+    data = {
+        "reason": "Mưa",
+        "new_date": "2031-03-15",
+        "version": session.version,
+        "token": "6f1c2a56-3c7e-4d3a-9a53-0f6f6d1c2b11",
+    }
+    _login(client, world["officer"])
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first["Location"] == second["Location"]
+    assert LabourSession.objects.count() == 2
+    assert SessionChange.objects.filter(session=session, action="postponed").count() == 1

@@ -3,6 +3,7 @@ from .geography import Commune, District, Household, Province, Village, VillageN
 from .organisations import Assignment, CalendarFeed, Member, PartyCell, PartyCommittee, Role
 from .sessions import (
     Attendance,
+    FormSubmission,
     FundingSource,
     LabourSession,
     Photo,
@@ -19,6 +20,7 @@ __all__ = [
     "Commune",
     "Directive",
     "District",
+    "FormSubmission",
     "FundingSource",
     "Household",
     "LabourSession",

@@ -66,6 +66,15 @@ class LabourSession(TimeStampedModel):
         POSTPONED = "postponed", _("postponed")
         CANCELLED = "cancelled", _("cancelled")
 
+    class LogStatus(models.TextChoices):
+        """Where the session's log (who came, what was done) is in its sign-off."""
+
+        NONE = "", _("not logged yet")
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("waiting for confirmation")
+        RETURNED = "returned", _("returned for correction")
+        CONFIRMED = "confirmed", _("confirmed")
+
     directive = models.ForeignKey(
         Directive, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("directive")
     )
@@ -127,6 +136,32 @@ class LabourSession(TimeStampedModel):
         related_name="+",
         verbose_name=_("created by"),
     )
+    log_status = models.CharField(
+        _("log status"), max_length=10, choices=LogStatus.choices, default="", blank=True
+    )
+    log_submitted_at = models.DateTimeField(_("log submitted at"), null=True, blank=True)
+    log_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("log submitted by"),
+    )
+    log_confirmed_at = models.DateTimeField(_("log confirmed at"), null=True, blank=True)
+    log_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("log confirmed by"),
+    )
+    review_comment = models.TextField(
+        _("officer's comment"),
+        blank=True,
+        help_text=_("Why the log was returned for correction."),
+    )
     # Bumped by every write through the services; an edit form carries the version it was
     # rendered from, so a second, stale save is refused instead of overwriting the first.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -156,10 +191,23 @@ class LabourSession(TimeStampedModel):
                     "One session per cell per day: this cell already has a session on that date."
                 ),
             ),
+            models.CheckConstraint(
+                condition=~Q(log_status__in=["submitted", "confirmed"]) | Q(status="held"),
+                name="session_submitted_log_is_held",
+                violation_error_message=_(
+                    "Only a session that was held can have a submitted or confirmed log."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(log_status="confirmed") | Q(log_confirmed_at__isnull=False),
+                name="session_confirmed_log_has_time",
+            ),
         ]
         indexes = [
             # Calendars, month lists and reports select a period's sessions by date.
             models.Index(fields=["date", "status"], name="session_date_status_idx"),
+            # /reviews/: submitted logs, oldest first.
+            models.Index(fields=["log_status", "log_submitted_at"], name="session_log_review_idx"),
         ]
 
     def __str__(self):
@@ -232,6 +280,15 @@ class LabourSession(TimeStampedModel):
     def is_open(self) -> bool:
         """Planned sessions can still be edited, postponed or cancelled."""
         return self.status == self.Status.PLANNED
+
+    @property
+    def log_is_locked(self) -> bool:
+        """A confirmed log changes only after an officer reopens it."""
+        return self.log_status == self.LogStatus.CONFIRMED
+
+    @property
+    def can_be_logged(self) -> bool:
+        return self.status in (self.Status.PLANNED, self.Status.HELD) and not self.log_is_locked
 
 
 class Attendance(models.Model):
@@ -388,7 +445,13 @@ class Photo(TimeStampedModel):
         verbose_name=_("labour session"),
     )
     image = models.ImageField(_("image"), upload_to=photo_upload_to)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_upload_to, blank=True)
     caption = models.CharField(_("caption"), max_length=300, blank=True)
+    keeps_location = models.BooleanField(
+        _("keeps location"),
+        default=False,
+        help_text=_("The GPS position in the photo was kept on purpose."),
+    )
     taken_on = models.DateField(_("taken on"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -417,6 +480,11 @@ class SessionChange(models.Model):
         POSTPONED = "postponed", _("postponed")
         RESCHEDULED = "rescheduled", _("rescheduled")
         CANCELLED = "cancelled", _("cancelled")
+        LOG_SAVED = "log_saved", _("log saved as draft")
+        LOG_SUBMITTED = "log_submitted", _("log submitted for confirmation")
+        LOG_CONFIRMED = "log_confirmed", _("log confirmed")
+        LOG_RETURNED = "log_returned", _("log returned for correction")
+        LOG_REOPENED = "log_reopened", _("log reopened")
 
     session = models.ForeignKey(
         LabourSession,
@@ -445,3 +513,34 @@ class SessionChange(models.Model):
 
     def __str__(self):
         return f"{self.session_id} · {self.get_action_display()} · {self.at:%d/%m/%Y %H:%M}"
+
+
+class FormSubmission(models.Model):
+    """A form post that was carried out, by its one-time token.
+
+    Phones on a flaky connection re-send a form when they do not see the answer; the second
+    copy finds its token here and changes nothing.
+    """
+
+    token = models.UUIDField(_("token"), unique=True)
+    session = models.ForeignKey(
+        LabourSession,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("labour session"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self):
+        return str(self.token)

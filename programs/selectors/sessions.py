@@ -1,6 +1,7 @@
 """Reads for one session's pages and the month planner."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from programs.models import LabourSession, PartyCell, SessionChange
 
@@ -41,6 +42,13 @@ def history_entries(changes) -> list:
         for f in LabourSession._meta.get_fields()
         if hasattr(f, "verbose_name")
     }
+    labels.update(
+        {
+            "attendances": _("participants"),
+            "outputs": _("work done"),
+            "photos": _("photos"),
+        }
+    )
     entries = list(changes)
     for entry in entries:
         entry.rows = [

@@ -97,6 +97,10 @@ def session_cancel(request, pk):
 
 
 def _status_change(request, session, form_class, template):
+    if request.method == "POST" and services.form_already_done(request.POST.get("token")):
+        # The phone re-sent a form that was already carried out: show where it led.
+        replacement = getattr(session, "rescheduled_as", None)
+        return redirect((replacement or session).get_absolute_url())
     if not session.is_open:
         messages.error(request, _("Only a planned session can be postponed or cancelled."))
         return redirect(session.get_absolute_url())
@@ -112,11 +116,16 @@ def _status_change(request, session, form_class, template):
                     version=data["version"],
                     new_date=data.get("new_date"),
                     new_start_time=data.get("new_start_time"),
+                    token=data.get("token"),
                 )
                 messages.success(request, _("The session was postponed."))
                 return redirect((replacement or session).get_absolute_url())
             services.session_cancel(
-                session=session, user=request.user, reason=data["reason"], version=data["version"]
+                session=session,
+                user=request.user,
+                reason=data["reason"],
+                version=data["version"],
+                token=data.get("token"),
             )
             messages.success(request, _("The session was cancelled."))
             return redirect(session.get_absolute_url())
