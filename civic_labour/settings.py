@@ -139,6 +139,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
+# Photos: the largest file accepted (bytes) and the longest side kept after re-encoding (px).
+PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=15 * 1024 * 1024)
+PHOTO_MAX_SIDE = env.int("PHOTO_MAX_SIDE", default=1600)
+# A log form lists every member of a cell with two fields each, plus rows of work done.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
