@@ -1,5 +1,10 @@
+import datetime
+import random
+from decimal import Decimal
+
 import pytest
 
+from programs.models import Attendance, Household, Member, WorkOutput, WorkType
 from tests import factories
 
 
@@ -43,3 +48,91 @@ def world(db):
 def _media_root(settings, tmp_path):
     """Uploaded files (photos, attachments) go to a fresh folder for every test."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _weekend_days(year):
+    day = datetime.date(year, 1, 1)
+    while day.year == year:
+        if day.weekday() in (5, 6):
+            yield day
+        day += datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def report_dataset(world):
+    """Many cells, months, categories, levels, statuses, units and funding sources."""
+    rng = random.Random(20261127)
+    committee, directive = world["committee"], world["directive"]
+    sub = factories.committee(name="Đảng ủy cấp dưới", parent=committee)
+    work_types = list(WorkType.objects.all()[:4])
+    cells = [world["cell"], world["other_cell"]] + [
+        factories.cell(committee=rng.choice([committee, sub])) for _ in range(6)
+    ]
+    villages = [world["village"], world["other_village"]] + [
+        factories.village(commune=world["commune"]) for _ in range(3)
+    ]
+    households = [
+        factories.household(village=v, status=rng.choice(Household.Status.values)) for v in villages
+    ]
+    members = {
+        cell.pk: [
+            factories.member(
+                cell=cell,
+                category=rng.choice(Member.Category.values),
+                level=rng.choice(Member.Level.values),
+                is_party_member=rng.random() < 0.7,
+            )
+            for _ in range(5)
+        ]
+        for cell in cells
+    }
+    days = list(_weekend_days(2025)) + list(_weekend_days(2026))
+    statuses = ["planned", "held", "held", "held", "postponed", "cancelled"]
+    for cell in cells:
+        for day in rng.sample(days, 18):
+            status = rng.choice(statuses)
+            log_status = ""
+            if status == "held":
+                log_status = rng.choice(["confirmed", "confirmed", "submitted"])
+            village = rng.choice(villages)
+            session = factories.session(
+                cell=cell,
+                village=village,
+                directive=directive,
+                date=day,
+                status=status,
+                status_reason="Mưa" if status in ("postponed", "cancelled") else "",
+                other_village_reason="x",
+                log_status=log_status,
+                log_confirmed_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+                if log_status == "confirmed"
+                else None,
+                unlisted_commune_cadres=rng.randint(0, 4),
+                unlisted_armed_forces=rng.randint(0, 3),
+                unlisted_villagers=rng.randint(0, 20),
+            )
+            for member in rng.sample(members[cell.pk], rng.randint(0, 5)):
+                row = Attendance(
+                    session=session,
+                    member=member,
+                    workdays=Decimal(rng.choice(["0.5", "1", "1.5", "2"])),
+                )
+                row.copy_from_member()
+                row.save()
+            for _ in range(rng.randint(0, 3)):
+                work_type = rng.choice(work_types)
+                value = rng.choice([None, 500_000, 1_250_000])
+                WorkOutput.objects.create(
+                    session=session,
+                    work_type=work_type,
+                    quantity=Decimal(rng.randint(1, 400)) / 2,
+                    unit=rng.choice(["m", "m2", work_type.default_unit]),
+                    household=rng.choice(
+                        [None, *[h for h in households if h.village_id == village.pk]]
+                    ),
+                    value_vnd=value,
+                    funding_source=rng.choice(["state", "cadres", "villagers", "donors"])
+                    if value
+                    else "",
+                )
+    return {**world, "cells": cells, "sub": sub}

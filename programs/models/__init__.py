@@ -1,6 +1,7 @@
 from .directives import Directive, Weekday
 from .geography import Commune, District, Household, Province, Village, VillageName
 from .organisations import Assignment, CalendarFeed, Member, PartyCell, PartyCommittee, Role
+from .reports import ReportSettings
 from .sessions import (
     Attendance,
     FormSubmission,
@@ -29,6 +30,7 @@ __all__ = [
     "PartyCommittee",
     "Photo",
     "Province",
+    "ReportSettings",
     "Role",
     "SessionChange",
     "Unit",

@@ -1,0 +1,1 @@
+"""Reports: periods, scopes, the aggregate figures, and their exports."""

@@ -1,0 +1,154 @@
+"""Report periods: a month, a quarter, a half-year, a year or a custom range of days.
+
+Sessions carry the local (Asia/Ho_Chi_Minh) date they were held on, so a period is a range of
+dates and a session on 31/12 at 23:30 belongs to December whatever the server's clock says.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from programs.planning import Month, months_between
+
+MAX_YEARS = 5
+KINDS = ("month", "quarter", "half", "year", "custom")
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+class PeriodError(ValueError):
+    """A period that cannot be read; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def months(self) -> list[Month]:
+        return months_between(Month.of(self.start), Month.of(self.end))
+
+    @property
+    def label(self) -> str:
+        """How a party document names the period ("quý I năm 2026"), in the active language."""
+        first = Month.of(self.start)
+        if self.kind == "month":
+            return _("month %(month)s") % {"month": first.label}
+        if self.kind == "quarter":
+            quarter = (first.month - 1) // 3 + 1
+            return _("quarter %(quarter)s of %(year)s") % {
+                "quarter": ROMAN[quarter],
+                "year": first.year,
+            }
+        if self.kind == "half":
+            if first.month == 1:
+                return _("the first six months of %(year)s") % {"year": first.year}
+            return _("the last six months of %(year)s") % {"year": first.year}
+        if self.kind == "year":
+            return _("the year %(year)s") % {"year": first.year}
+        return _("%(start)s to %(end)s") % {
+            "start": self.start.strftime("%d/%m/%Y"),
+            "end": self.end.strftime("%d/%m/%Y"),
+        }
+
+    def previous_year(self) -> "Period":
+        """The same span one year earlier (29 February becomes the 28th)."""
+        return Period(self.kind, _year_back(self.start), _year_back(self.end, end=True))
+
+    def as_query(self) -> dict[str, str]:
+        """The GET parameters that give this period again."""
+        if self.kind == "custom":
+            return {"period": "custom", "from": self.start.isoformat(), "to": self.end.isoformat()}
+        if self.kind == "year":
+            return {"period": "year", "year": str(self.start.year)}
+        return {"period": self.kind, "month": str(Month.of(self.start))}
+
+
+def _year_back(day: datetime.date, *, end: bool = False) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _month(text: str, name: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise PeriodError(
+            _("“%(value)s” is not a month: write %(name)s as YYYY-MM, for example 2026-02.")
+            % {"value": text, "name": name}
+        ) from None
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"\d{4}", text or ""):
+        raise PeriodError(_("“%(value)s” is not a year: write it as YYYY.") % {"value": text})
+    year = int(text)
+    if not 1900 <= year <= 2200:
+        raise PeriodError(_("“%(value)s” is not a year: write it as YYYY.") % {"value": text})
+    return year
+
+
+def _bound(text: str, name: str, *, end: bool) -> datetime.date:
+    """A custom bound: a day (YYYY-MM-DD) or a whole month (YYYY-MM)."""
+    text = (text or "").strip()
+    if not text:
+        raise PeriodError(_("Give both ends of a custom period (from and to)."))
+    if _DATE_RE.match(text):
+        try:
+            return datetime.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+        except ValueError:
+            raise PeriodError(_("“%(value)s” is not a date.") % {"value": text}) from None
+    month = _month(text, name)
+    return month.last if end else month.first
+
+
+def parse_period(params, today: datetime.date) -> Period:
+    """Read ``period`` and its companions (``month``, ``year``, ``from``, ``to``) from GET
+    parameters. Missing values default to the current month or year; anything malformed,
+    reversed or longer than five years raises PeriodError with a message for the user."""
+    kind = (params.get("period") or "month").strip()
+    if kind not in KINDS:
+        raise PeriodError(
+            _("Unknown period “%(value)s”: choose month, quarter, half, year or custom.")
+            % {"value": kind}
+        )
+    raw_month = (params.get("month") or "").strip()
+    month = _month(raw_month, "month") if raw_month else Month.of(today)
+    if kind == "month":
+        return Period(kind, month.first, month.last)
+    if kind == "quarter":
+        first = Month(month.year, (month.month - 1) // 3 * 3 + 1)
+        return Period(kind, first.first, Month(first.year, first.month + 2).last)
+    if kind == "half":
+        first = Month(month.year, 1 if month.month <= 6 else 7)
+        return Period(kind, first.first, Month(first.year, first.month + 5).last)
+    if kind == "year":
+        raw_year = (params.get("year") or "").strip()
+        year = _year(raw_year) if raw_year else (month.year if raw_month else today.year)
+        return Period(kind, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    start = _bound(params.get("from"), "from", end=False)
+    end = _bound(params.get("to"), "to", end=True)
+    if end < start:
+        raise PeriodError(
+            _("The period ends (%(end)s) before it starts (%(start)s).")
+            % {"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")}
+        )
+    if end > _year_forward(start, MAX_YEARS):
+        raise PeriodError(
+            _("A report covers at most %(years)s years; choose a shorter period.")
+            % {"years": MAX_YEARS}
+        )
+    return Period(kind, start, end)
+
+
+def _year_forward(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

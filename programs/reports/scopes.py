@@ -1,0 +1,113 @@
+"""Who a report is about: a committee with the cells below it, one cell, one commune or one
+village — always within what the user may see."""
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from programs import permissions
+from programs.models import Commune, Directive, Village
+
+from .figures import ReportScope
+
+
+class ScopeError(ValueError):
+    """A scope parameter that cannot be read; the message is for the user."""
+
+
+def _pk(params, name):
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise ScopeError(_("“%(value)s” is not a valid %(name)s.") % {"value": raw, "name": name})
+    return int(raw)
+
+
+def resolve_scope(user, params) -> ReportScope:
+    """The report scope named by ``committee``, ``cell``, ``commune`` or ``village``.
+
+    Without any, the user's first committee (or, for a secretary, their cell). A scope outside
+    the user's reach is a 404, as for any other object.
+    """
+    scope = permissions.scope_for(user)
+    visible_cells = permissions.cells_visible_to(user).values("id")
+    if (pk := _pk(params, "cell")) is not None:
+        cell = permissions.get_cell_or_404(user, pk)
+        return ReportScope(
+            kind="cell",
+            obj=cell,
+            session_filter=Q(cell=cell),
+            label=str(cell),
+            committee=cell.committee,
+            listed_cells=Q(pk=cell.pk),
+        )
+    if (pk := _pk(params, "village")) is not None:
+        village = permissions.get_village_or_404(user, pk)
+        return ReportScope(
+            kind="village",
+            obj=village,
+            session_filter=Q(village=village, cell__in=visible_cells),
+            label=str(village),
+        )
+    if (pk := _pk(params, "commune")) is not None:
+        commune = (
+            Commune.objects.select_related("district", "province")
+            .filter(Q(villages__in=permissions.villages_visible_to(user)))
+            .distinct()
+            .filter(pk=pk)
+            .first()
+        )
+        if commune is None:
+            raise Http404
+        return ReportScope(
+            kind="commune",
+            obj=commune,
+            # Sessions in villages that belong to the commune now or belonged to it then.
+            session_filter=Q(
+                village__in=Village.objects.filter(
+                    Q(commune=commune) | Q(names__commune=commune)
+                ).values("id"),
+                cell__in=visible_cells,
+            ),
+            label=commune.full_name,
+        )
+    pk = _pk(params, "committee")
+    if pk is None:
+        committee = _default_committee(user)
+        if committee is None:
+            cell = permissions.cells_visible_to(user).select_related("committee").first()
+            if cell is None or scope.is_empty:
+                raise Http404
+            return resolve_scope(user, {"cell": str(cell.pk)})
+    else:
+        committee = permissions.get_committee_or_404(user, pk)
+    committee_ids = permissions.committee_subtree_ids(committee.pk)
+    return ReportScope(
+        kind="committee",
+        obj=committee,
+        session_filter=Q(cell__committee_id__in=committee_ids),
+        label=str(committee),
+        committee=committee,
+        listed_cells=Q(committee_id__in=committee_ids, active=True),
+    )
+
+
+def _default_committee(user):
+    """The topmost committee the user follows (None for a secretary)."""
+    committees = list(permissions.committees_visible_to(user).values_list("id", "parent_id"))
+    ids = {pk for pk, _parent in committees}
+    tops = sorted(pk for pk, parent in committees if parent not in ids)
+    if not tops:
+        return None
+    return permissions.committees_visible_to(user).get(pk=tops[0])
+
+
+def resolve_directive(params):
+    pk = _pk(params, "directive")
+    if pk is None:
+        return None
+    directive = Directive.objects.filter(pk=pk).first()
+    if directive is None:
+        raise ScopeError(_("There is no directive with that number."))
+    return directive
