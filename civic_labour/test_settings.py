@@ -4,9 +4,18 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# The test client and the live server speak plain HTTP.
+for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+    os.environ.setdefault(name, "false")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 
 from .settings import *  # noqa: F403
 from .settings import BASE_DIR, STORAGES
+
+# Django's test client logs in without a request, which django-axes refuses; the lockout test
+# turns axes back on with override_settings.
+AXES_ENABLED = False
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
 # Hashing with MD5 keeps the suite fast; never used outside tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

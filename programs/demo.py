@@ -279,6 +279,8 @@ class _PlannedSession:
     article: bool = False
     # The date of the postponed session this one replaces.
     rescheduled_from: datetime.date | None = None
+    # Where a held session's log is in its sign-off (confirmed unless said otherwise).
+    log_status: str = ""
 
 
 def demo_load(*, password: str = DEFAULT_PASSWORD, today: datetime.date | None = None):
@@ -591,6 +593,9 @@ def _free_weekend_day(day: datetime.date) -> datetime.date:
     return day
 
 
+RETURNED_COMMENT = "Bổ sung số lượng nhân dân tham gia và ảnh chụp phần việc đã hoàn thành."
+
+
 def _schedule(today: datetime.date) -> list[_PlannedSession]:
     """Each agency cell's sessions from six months back to next month, one a month.
 
@@ -626,11 +631,29 @@ def _schedule(today: datetime.date) -> list[_PlannedSession]:
                 planned.append(_PlannedSession(index, day, status, reason))
                 later = _free_weekend_day(day + datetime.timedelta(days=7))
                 held = LabourSession.Status.HELD
-                planned.append(_PlannedSession(index, later, held, rescheduled_from=day))
+                planned.append(
+                    _PlannedSession(
+                        index, later, held, rescheduled_from=day, log_status="confirmed"
+                    )
+                )
             else:
                 article = joint_day and index == 0
-                planned.append(_PlannedSession(index, day, status, article=article))
+                log = ""
+                if status == LabourSession.Status.HELD:
+                    log = _demo_log_status(offset, index)
+                planned.append(_PlannedSession(index, day, status, article=article, log_status=log))
     return planned
+
+
+def _demo_log_status(offset: int, index: int) -> str:
+    """Past months' logs are confirmed; this month's wait for confirmation; last month one
+    log waits and one was returned, so /reviews/ and the secretary's page have something."""
+    Log = LabourSession.LogStatus
+    if offset == 0 or (offset == -1 and index == 1):
+        return Log.SUBMITTED
+    if offset == -1 and index == 4:
+        return Log.RETURNED
+    return Log.CONFIRMED
 
 
 def _load_sessions(*, today, plan, cells, villages, households, work_types, users, new_files):
@@ -675,6 +698,7 @@ def _load_sessions(*, today, plan, cells, villages, households, work_types, user
                 **_unlisted(planned, number),
                 "rescheduled_from": previous,
                 "created_by": users["officer"],
+                **_log_fields(planned, users),
             },
         )
         saved[cell.pk, planned.date] = session
@@ -694,6 +718,34 @@ def _load_sessions(*, today, plan, cells, villages, households, work_types, user
             demo_photos = session.photos.filter(caption__in=[row[0] for row in ARTICLE_PHOTOS])
             _delete_photo_files_on_commit(demo_photos)
             demo_photos.delete()
+
+
+def _log_fields(planned, users) -> dict:
+    """The sign-off fields of a held session's log, at fixed local times after the session."""
+    Log = LabourSession.LogStatus
+    status = planned.log_status
+    submitted = confirmed = None
+    if status in (Log.SUBMITTED, Log.RETURNED, Log.CONFIRMED):
+        submitted = _local_time(planned.date, 17)
+    if status == Log.CONFIRMED:
+        confirmed = _local_time(planned.date + datetime.timedelta(days=2), 9)
+    return {
+        "log_status": status,
+        "log_submitted_at": submitted,
+        "log_submitted_by": _submitter(planned, users) if submitted else None,
+        "log_confirmed_at": confirmed,
+        "log_confirmed_by": users["officer"] if confirmed else None,
+        "review_comment": RETURNED_COMMENT if status == Log.RETURNED else "",
+    }
+
+
+def _submitter(planned, users):
+    # The demo has secretaries for the first two cells; the office logs for the others.
+    return {0: users["secretary"], 1: users["secretary2"]}.get(planned.cell_index, users["officer"])
+
+
+def _local_time(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def _sync_history(session, officer, *, rescheduled):

@@ -237,3 +237,19 @@ def test_the_officer_can_search_villages_in_the_admin_site(demo, client):
     assert [str(v) for v in response.context["cl"].result_list] == ["thôn Phiêng Luông"]
     assert client.get("/admin/programs/village/add/").status_code == 200
     assert client.get("/admin/programs/laboursession/add/").status_code == 403
+
+
+def test_logs_are_in_every_sign_off_state(demo):
+    held = LabourSession.objects.filter(status="held")
+    counts = {
+        state: held.filter(log_status=state).count()
+        for state in ("confirmed", "submitted", "returned")
+    }
+    assert counts["confirmed"] > counts["submitted"] >= 1
+    assert counts["returned"] == 1
+    assert not held.filter(log_status="").exists()
+    returned = held.get(log_status="returned")
+    assert returned.review_comment
+    for session in held.filter(log_status="confirmed"):
+        assert session.log_confirmed_at > session.log_submitted_at
+        session.full_clean()

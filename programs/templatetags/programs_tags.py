@@ -27,3 +27,11 @@ def person_name(user):
         return ""
     name = f"{user.last_name} {user.first_name}".strip()
     return name or user.get_username()
+
+
+@register.filter
+def minutes(delta):
+    """A timedelta as whole minutes (rounded up), for "locked for 15 minutes"."""
+    if delta is None:
+        return ""
+    return max(1, -(-int(delta.total_seconds()) // 60))
