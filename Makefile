@@ -6,19 +6,21 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo
 
-.PHONY: run test lint format messages install clean
+.PHONY: run test lint format messages install clean serve lock audit
 
 # The stamp files make re-runs fast: pip runs again only when pyproject.toml changes.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# requirements.lock pins every package that was tested (`make lock` refreshes it); installs
+# use it as constraints, so a new machine gets the same versions CI proved.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -45,6 +47,23 @@ format: $(VENV)/.installed-test
 messages: $(VENV)/.installed-test
 	DEBUG=true $(BIN)/python manage.py makemessages --locale vi --no-obsolete --add-location file --ignore '.venv/*' --ignore 'tests/*'
 	DEBUG=true $(BIN)/python manage.py compilemessages --locale vi --ignore '.venv/*'
+
+# Production-style serving: gunicorn (workers from the CPU count, see gunicorn.conf.py) with
+# whitenoise for static files and DEBUG off. Settings come from the environment: SECRET_KEY,
+# ALLOWED_HOSTS and DATABASE_URL at least (see .env.example).
+serve: $(VENV)/.installed
+	$(BIN)/python manage.py check --deploy
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn --config gunicorn.conf.py
+
+# Pin the versions installed now (after a dependency change in pyproject.toml).
+lock: $(VENV)/.installed-test
+	$(BIN)/python -m pip freeze --exclude-editable --all | grep -vE '^(pip|setuptools|wheel)==' > requirements.lock
+
+# Known vulnerabilities in the pinned dependencies.
+audit: $(VENV)/.installed-test
+	$(BIN)/pip-audit --requirement requirements.lock --no-deps --disable-pip --progress-spinner off
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .test-media
