@@ -62,3 +62,34 @@ def test_settings_are_vietnamese_first(settings):
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert settings.USE_TZ
     assert "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+
+
+def test_object_storage_is_used_when_a_bucket_is_set():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        {
+            "DEBUG": "true",
+            "S3_BUCKET": "civic-photos",
+            "DJANGO_SETTINGS_MODULE": "civic_labour.settings",
+        }
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "d = settings.STORAGES['default']; print(d['BACKEND'], d['OPTIONS']['bucket_name'], d['OPTIONS']['default_acl'])",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["storages.backends.s3.S3Storage", "civic-photos", "private"], (
+        result.stderr
+    )
