@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo
 
-.PHONY: run test lint format messages install clean serve lock audit
+.PHONY: run test lint format messages install clean serve lock audit backup restore
 
 # The stamp files make re-runs fast: pip runs again only when pyproject.toml changes.
 $(BIN)/python:
@@ -56,6 +56,14 @@ serve: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/gunicorn --config gunicorn.conf.py
+
+# One archive with the database and the uploaded files (README, "Backups"); restore migrates.
+backup: $(VENV)/.installed
+	$(BIN)/python manage.py backup
+
+restore: $(VENV)/.installed
+	@test -n '$(FILE)' || { echo 'usage: make restore FILE=backups/civic-labour-….tar.gz'; exit 2; }
+	$(BIN)/python manage.py restore '$(FILE)'
 
 # Pin the versions installed now (after a dependency change in pyproject.toml).
 lock: $(VENV)/.installed-test

@@ -75,6 +75,9 @@ class LogInput:
 
 
 def _number(value) -> str:
+    """1 rather than 1,0 and 0,5 as people write them, in the active language's format."""
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
     return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 

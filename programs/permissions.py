@@ -175,6 +175,25 @@ def can_manage_session(user, session: LabourSession) -> bool:
     return can_manage_cell(user, session.cell)
 
 
+def can_log_session(user, session: LabourSession) -> bool:
+    """Write a session's log (who came, what was done, photos): the cell's own secretary, or an
+    officer who manages the cell. Whether the log is still open is the session's own question
+    (``session.can_be_logged``)."""
+    return session.cell_id in scope_for(user).secretary_cells or can_manage_session(user, session)
+
+
+def can_review_log(user, session: LabourSession) -> bool:
+    """Confirm, return or reopen a session's log: officers who manage the cell."""
+    return can_manage_session(user, session)
+
+
+def can_see_reviews(user) -> bool:
+    """The list of logs waiting for confirmation: officers (who act on it) and viewers (who
+    follow it read-only); a cell secretary has their own cell on the overview instead."""
+    scope = scope_for(user)
+    return scope.all or bool(scope.committees)
+
+
 def can_view_committee(user, committee: PartyCommittee) -> bool:
     scope = scope_for(user)
     return scope.all or committee.pk in scope.committees
@@ -205,6 +224,14 @@ def get_session_or_404(user, pk, *, write: bool = False, queryset=None) -> Labou
     except (LabourSession.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if write and not can_manage_session(user, session):
+        raise PermissionDenied
+    return session
+
+
+def get_session_for_log_or_404(user, pk, *, queryset=None) -> LabourSession:
+    """The session ``pk`` if the user may see it (else 404), and 403 unless they may log it."""
+    session = get_session_or_404(user, pk, queryset=queryset)
+    if not can_log_session(user, session):
         raise PermissionDenied
     return session
 

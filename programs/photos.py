@@ -17,9 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# MPO: the multi-picture JPEG of recent phones (Ultra HDR); Pillow names it apart from JPEG.
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 GPS_IFD = 0x8825
 DATETIME_ORIGINAL = 0x9003
 EXIF_IFD = 0x8769
@@ -54,6 +55,17 @@ def validate_upload(upload) -> None:
 
 
 def _open(upload) -> Image.Image:
+    # Another library (WeasyPrint) turns on Pillow's global "load truncated images"; a photo cut
+    # off by a weak connection must still be refused, so the flag is off while we read.
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        return _decode(upload)
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
+def _decode(upload) -> Image.Image:
     upload.seek(0)
     not_image = ValidationError(
         _("%(name)s is not a photo: only JPEG, PNG and WebP images are accepted.")

@@ -1,6 +1,10 @@
 from django.urls import path
 
-from programs.views import calendar, compliance, feeds, home, places, sessions
+from programs.views import calendar, compliance, feeds, home, places, report_exports, sessions
+from programs.views import logbook as log_views
+from programs.views import photos as photo_views
+from programs.views import reports as report_views
+from programs.views import reviews as review_views
 
 app_name = "programs"
 
@@ -17,7 +21,25 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", sessions.session_edit, name="session-edit"),
     path("sessions/<int:pk>/postpone/", sessions.session_postpone, name="session-postpone"),
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session-cancel"),
+    path("sessions/<int:pk>/log/", log_views.session_log, name="session-log"),
+    path(
+        "sessions/<int:pk>/confirm/",
+        review_views.session_log_confirm,
+        name="session-log-confirm",
+    ),
+    path("sessions/<int:pk>/return/", review_views.session_log_return, name="session-log-return"),
+    path("sessions/<int:pk>/reopen/", review_views.session_log_reopen, name="session-log-reopen"),
+    path(
+        "sessions/<int:pk>/photos/<int:photo_id>/",
+        photo_views.session_photo,
+        name="session-photo",
+    ),
+    path("reviews/", review_views.review_list, name="reviews"),
     path("compliance/", compliance.compliance, name="compliance"),
+    path("reports/", report_views.report, name="reports"),
+    path("reports/print/", report_views.report_print, name="report-print"),
+    path("reports/sessions.csv", report_exports.report_raw_csv, name="report-raw-csv"),
+    path("reports/sessions.xlsx", report_exports.report_raw_xlsx, name="report-raw-xlsx"),
     path("cells/<int:pk>/", places.cell_detail, name="cell-detail"),
     path("villages/<int:pk>/", places.village_detail, name="village-detail"),
 ]

@@ -15,6 +15,7 @@ from tests import factories
 
 HOME = "/"
 Status = LabourSession.Status
+LogStatus = LabourSession.LogStatus
 
 
 @pytest.fixture(autouse=True)
@@ -303,6 +304,101 @@ def test_secretary_overview_keeps_the_last_five_sessions(client, world):
 
     assert cell.recent_sessions == sessions[: selectors.RECENT_SESSIONS_PER_CELL]
     assert cell.next_session is None
+
+
+def _logged(session, log_status, comment=""):
+    LabourSession.objects.filter(pk=session.pk).update(
+        log_status=log_status,
+        review_comment=comment,
+        log_submitted_at=timezone.now() if log_status != LogStatus.DRAFT else None,
+    )
+    session.refresh_from_db()
+    return session
+
+
+def test_secretary_sees_what_waits_for_results_and_what_came_back(client, world):
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    upcoming = _session(world, today + 3 * day)
+    never_logged = _session(world, today - 2 * day)
+    draft = _logged(_session(world, today - 30 * day, Status.HELD), LogStatus.DRAFT)
+    returned = _logged(
+        _session(world, today - 60 * day, Status.HELD),
+        LogStatus.RETURNED,
+        "Thiếu ảnh phần việc nhà ông Thính",
+    )
+    waiting = _logged(_session(world, today - 90 * day, Status.HELD), LogStatus.SUBMITTED)
+    _session(world, today - 120 * day, Status.CANCELLED)
+    other = _session(world, today - 2 * day, cell=world["other_cell"])
+    client.force_login(world["secretary"])
+
+    response = client.get(HOME)
+
+    [cell] = response.context["cells"]
+    assert cell.next_session == upcoming
+    assert cell.awaiting_log == [never_logged, draft]
+    assert cell.returned_logs == [returned]
+    html = _html(response)
+    for session in (never_logged, draft, returned):
+        assert reverse("programs:session-log", args=[session.pk]) in html
+    for session in (upcoming, waiting, other):
+        assert reverse("programs:session-log", args=[session.pk]) not in html
+    assert "Thiếu ảnh phần việc nhà ông Thính" in html
+    assert "Returned for correction" in html
+    assert "Waiting for results" in html
+
+
+def test_secretary_with_everything_logged_is_told_so(client, world):
+    today = timezone.localdate()
+    _logged(_session(world, today - datetime.timedelta(days=7), Status.HELD), LogStatus.SUBMITTED)
+    client.force_login(world["secretary"])
+
+    response = client.get(HOME)
+
+    [cell] = response.context["cells"]
+    assert cell.awaiting_log == [] and cell.returned_logs == []
+    html = _html(response)
+    assert "Every past session has its results submitted." in html
+    assert "Returned for correction" not in html
+
+
+def test_secretary_overview_queries_do_not_grow(client, world, django_assert_num_queries):
+    today = timezone.localdate()
+    cell = world["cell"]
+    for _ in range(3):
+        factories.member(cell=cell)
+    _session(world, today + datetime.timedelta(days=3))
+    _session(world, today - datetime.timedelta(days=7))
+    _logged(
+        _session(world, today - datetime.timedelta(days=14), Status.HELD),
+        LogStatus.RETURNED,
+        "Sửa",
+    )
+    client.force_login(world["secretary"])
+    client.get(HOME)
+
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(HOME)
+    [shown] = response.context["cells"]
+    assert (len(shown.awaiting_log), len(shown.returned_logs)) == (1, 1)
+
+    for _ in range(57):
+        factories.member(cell=cell)
+    for n in range(3, 22):
+        session = _session(world, today - datetime.timedelta(days=7 * n))
+        if n % 2:
+            _logged(session, LogStatus.DRAFT)
+        else:
+            session.status = Status.HELD
+            session.save()
+            _logged(session, LogStatus.RETURNED, f"Sửa {n}")
+
+    with django_assert_num_queries(len(small)):
+        response = client.get(HOME)
+    [shown] = response.context["cells"]
+    assert len(shown.active_members) == 60
+    assert len(shown.awaiting_log) == selectors.AWAITING_LOG_PER_CELL
+    assert len(shown.returned_logs) == 10
 
 
 # --- no role -------------------------------------------------------------------------------

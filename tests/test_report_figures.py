@@ -236,3 +236,38 @@ def test_previous_year_comparison(report_dataset):
     )
     assert report.previous.totals.held == last_year.totals.held
     assert report.previous.totals.visits == last_year.totals.visits
+
+
+def test_cadence_counts_finished_months_only(world):
+    """A cell with a confirmed session in every finished month meets the cadence even though
+    the month under way has none yet; a cell that missed one finished month does not."""
+    directive, today = world["directive"], D(2026, 11, 27)
+    for day in (D(2026, 9, 5), D(2026, 10, 3)):
+        factories.session(
+            cell=world["cell"],
+            village=world["village"],
+            directive=directive,
+            date=day,
+            status="held",
+            log_status="confirmed",
+            log_confirmed_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC),
+        )
+    factories.session(
+        cell=world["other_cell"],
+        village=world["other_village"],
+        directive=directive,
+        date=D(2026, 10, 3),
+        status="held",
+        log_status="confirmed",
+        log_confirmed_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC),
+    )
+    scope = resolve_scope(world["officer"], {"committee": str(world["committee"].pk)})
+    report = build_report(
+        scope,
+        parse_period({"period": "custom", "from": "2026-09", "to": "2026-11"}, today),
+        today=today,
+    )
+    met = {row.label: (row.months_met, row.months_counted) for row in report.cells}
+    assert met == {world["cell"].name: (2, 2), world["other_cell"].name: (1, 2)}
+    assert (report.cells_meeting_cadence, report.cells_counted) == (1, 2)
+    assert report.cadence_rate == 50.0

@@ -336,9 +336,10 @@ def build_report(
         name, commune = village.placement_on(period.end)
         village_rows[village.pk].label = f"{village.KIND_WORDS[village.kind]} {name}, {commune}"
 
-    # The cadence: every month of the period up to the current one, enough confirmed sessions.
-    last = Month.of(today) if today else None
-    counted_months = [m for m in period.months if last is None or m <= last]
+    # The cadence: every finished month of the period had enough confirmed sessions. The month
+    # under way is left out, or every mid-month report would show cells as failing.
+    current = Month.of(today) if today else None
+    counted_months = [m for m in period.months if current is None or m < current]
     meeting = 0
     counted_cells = [row for pk, row in cell_rows.items() if pk in cells and cells[pk].active]
     for row in counted_cells:

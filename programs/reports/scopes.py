@@ -19,7 +19,8 @@ def _pk(params, name):
     raw = (params.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 18:
+    # isascii(): str.isdigit() also accepts superscripts such as "²", which int() refuses.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise ScopeError(_("“%(value)s” is not a valid %(name)s.") % {"value": raw, "name": name})
     return int(raw)
 

@@ -7,4 +7,5 @@ from .calendar import *  # noqa: F403
 from .compliance import *  # noqa: F403
 from .home import *  # noqa: F403
 from .places import *  # noqa: F403
+from .reviews import *  # noqa: F403
 from .sessions import *  # noqa: F403

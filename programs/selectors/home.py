@@ -16,6 +16,7 @@ from programs.planning import Month
 from .calendar import LATE_LABEL, mark_late
 
 __all__ = [
+    "AWAITING_LOG_PER_CELL",
     "RECENT_SESSIONS_PER_CELL",
     "cells_in_scope",
     "dashboard",
@@ -26,6 +27,8 @@ __all__ = [
 
 # A secretary's overview shows the last few sessions; the cell page has the full history.
 RECENT_SESSIONS_PER_CELL = 5
+# Past sessions still to log, newest first; older ones are on the cell page.
+AWAITING_LOG_PER_CELL = 10
 
 
 def roles_for(user):
@@ -121,8 +124,10 @@ def dashboard(user, today: datetime.date) -> dict:
 
 
 def secretary_overview(user, today: datetime.date) -> dict:
-    """A cell secretary's own cell(s): the next planned session, the last few sessions, the
-    members, and the village the cell is assigned to now."""
+    """A cell secretary's own cell(s): the next planned session, the past sessions still waiting
+    for their log (``awaiting_log``: planned or held, day passed, nothing or only a draft
+    logged), the logs returned for correction (``returned_logs``, with the officer's comment),
+    the last few sessions, the members, and the village the cell is assigned to now."""
     Status = LabourSession.Status
     cells = list(
         PartyCell.objects.filter(id__in=scope_for(user).secretary_cells)
@@ -172,6 +177,36 @@ def secretary_overview(user, today: datetime.date) -> dict:
         .select_related("village")
         .order_by("-date", "-start_time", "-id")
     )
+    LogStatus = LabourSession.LogStatus
+    awaiting = (
+        LabourSession.objects.filter(
+            cell_id__in=cell_ids,
+            status__in=[Status.PLANNED, Status.HELD],
+            date__lte=today,
+            log_status__in=[LogStatus.NONE, LogStatus.DRAFT],
+        )
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("cell_id")],
+                order_by=[F("date").desc(), F("start_time").desc(), F("id").desc()],
+            )
+        )
+        .filter(row__lte=AWAITING_LOG_PER_CELL)
+        .select_related("village")
+        .order_by("-date", "-start_time", "-id")
+    )
+    returned = (
+        LabourSession.objects.filter(cell_id__in=cell_ids, log_status=LogStatus.RETURNED)
+        .select_related("village")
+        .order_by("date", "start_time", "id")
+    )
+    awaiting_by_cell: dict[int, list[LabourSession]] = {}
+    for session in mark_late(awaiting, today):
+        awaiting_by_cell.setdefault(session.cell_id, []).append(session)
+    returned_by_cell: dict[int, list[LabourSession]] = {}
+    for session in returned:
+        returned_by_cell.setdefault(session.cell_id, []).append(session)
     next_by_cell = {session.cell_id: session for session in upcoming}
     recent_by_cell: dict[int, list[LabourSession]] = {}
     for session in mark_late(recent, today):
@@ -179,4 +214,6 @@ def secretary_overview(user, today: datetime.date) -> dict:
     for cell in cells:
         cell.next_session = next_by_cell.get(cell.pk)
         cell.recent_sessions = recent_by_cell.get(cell.pk, [])
+        cell.awaiting_log = awaiting_by_cell.get(cell.pk, [])
+        cell.returned_logs = returned_by_cell.get(cell.pk, [])
     return {"cells": cells}

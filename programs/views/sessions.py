@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from programs import permissions, selectors, services
-from programs.forms import PlanForm, PostponeForm, ReasonForm, SessionForm, cell_overrides
+from programs.forms import (
+    PlanForm,
+    PostponeForm,
+    ReasonForm,
+    SessionForm,
+    VersionForm,
+    cell_overrides,
+)
 
 
 def _stale_message(request):
@@ -27,6 +34,7 @@ def session_detail(request, pk):
     session = permissions.get_session_or_404(
         request.user, pk, queryset=selectors.session_detail_queryset()
     )
+    can_review = permissions.can_review_log(request.user, session)
     return render(
         request,
         "sessions/detail.html",
@@ -35,6 +43,13 @@ def session_detail(request, pk):
             "label": session.village.label_on(session.date),
             "changes": selectors.history_entries(session.changes.all()),
             "can_manage": permissions.can_manage_session(request.user, session),
+            "log": selectors.session_log_summary(session),
+            "can_log": session.can_be_logged and permissions.can_log_session(request.user, session),
+            "can_review": can_review,
+            # Confirming is a one-click POST from this page; it carries the version shown here.
+            "confirm_form": VersionForm(initial={"version": session.version})
+            if can_review and session.log_status == session.LogStatus.SUBMITTED
+            else None,
         },
     )
 

@@ -1,0 +1,208 @@
+"""The words of the printed report (Hướng dẫn 36-HD/VPTW): dates, numbers, the document number,
+the summary line and the generated sentences of sections I and III.
+
+The printed report is always in Vietnamese, whatever the language of the screen, so the fixed
+words here are Vietnamese literals rather than translatable strings.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import numberformat
+
+from .periods import ROMAN, Period
+
+# The person-visit categories of figures.CATEGORY_GROUPS, as a Vietnamese report names them.
+CATEGORY_WORDS = {
+    "cadres": "Cán bộ, công chức, viên chức, người lao động",
+    "armed_forces": "Chiến sĩ lực lượng vũ trang",
+    "front": "Cán bộ Mặt trận Tổ quốc và các đoàn thể",
+}
+
+
+def vietnamese_place_date(place: str, day: datetime.date) -> str:
+    """ "Bình An, ngày 28 tháng 02 năm 2026": days below 10 and the months January and
+    February take a leading zero (so "tháng 01" is never misread as "tháng 10"), other months
+    do not ("tháng 3", "tháng 12")."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    place = (place or "").strip()
+    return f"{place}, {text}" if place else text
+
+
+def vn_number(value, decimals: int | None = None) -> str:
+    """1250.5 → "1.250,5": dots group thousands, a comma marks decimals; trailing zeros of a
+    Decimal are dropped ("250,00" → "250")."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    elif isinstance(value, float):
+        # numberformat cuts decimals off; round first so 66,666 reads 66,7.
+        decimals = 1 if decimals is None else decimals
+        value = round(value, decimals)
+    return numberformat.format(
+        value,
+        decimal_sep=",",
+        decimal_pos=decimals,
+        grouping=3,
+        thousand_sep=".",
+        force_grouping=True,
+    )
+
+
+def vnd(value) -> str:
+    """1500000 → "1.500.000 đ"."""
+    if value is None:
+        return ""
+    return f"{vn_number(value)}\N{NO-BREAK SPACE}đ"
+
+
+def document_number(number: str, abbreviation: str) -> str:
+    """ "Số 15-BC/ĐU"; without a number, a blank to fill in by hand: "Số     -BC/ĐU".
+    Party documents write no colon after "Số"."""
+    number = (number or "").strip()
+    blank = number or "\N{NO-BREAK SPACE}" * 5
+    return f"Số {blank}-BC/{abbreviation or 'ĐU'}"
+
+
+def period_words(period: Period) -> str:
+    """The period as a party document names it: "tháng 02 năm 2026", "quý I năm 2026",
+    "6 tháng đầu năm 2026", "năm 2026", "từ ngày 15/11/2025 đến ngày 10/02/2026"."""
+    start = period.start
+    if period.kind == "month":
+        return f"tháng {start.month:02d} năm {start.year}"
+    if period.kind == "quarter":
+        return f"quý {ROMAN[(start.month - 1) // 3 + 1]} năm {start.year}"
+    if period.kind == "half":
+        half = "đầu" if start.month == 1 else "cuối"
+        return f"6 tháng {half} năm {start.year}"
+    if period.kind == "year":
+        return f"năm {start.year}"
+    return f"từ ngày {period.start.strftime('%d/%m/%Y')} đến ngày {period.end.strftime('%d/%m/%Y')}"
+
+
+def summary_line(report) -> str:
+    """The line under "BÁO CÁO": what the report is about and for which period."""
+    directive = report.directive
+    if directive is not None:
+        subject = f"Kết quả thực hiện {directive.get_kind_short()} {directive.symbol}"
+    else:
+        subject = "Kết quả thực hiện hoạt động lao động cùng Nhân dân"
+    if report.scope.kind != "committee":
+        subject += f" tại {report.scope.label}"
+    return f"{subject} {period_words(report.period)}"
+
+
+def general_sentences(report) -> list[str]:
+    """Section I: a few sentences with the key figures."""
+    totals = report.totals
+    sentences = [
+        f"Trong {period_words(report.period)}, "
+        f"{report.cells_counted or len(report.cells)} chi bộ được phân công phụ trách thôn; "
+        f"đã tổ chức {vn_number(totals.held)} buổi lao động cùng Nhân dân (đã xác nhận) "
+        f"tại {vn_number(report.villages_with_sessions)} thôn, "
+        f"với {vn_number(totals.visits)} lượt người tham gia, "
+        f"{vn_number(totals.workdays)} ngày công.",
+    ]
+    if totals.held_unconfirmed:
+        sentences.append(
+            f"Ngoài ra có {vn_number(totals.held_unconfirmed)} buổi đã tổ chức nhưng chưa được "
+            "xác nhận kết quả, chưa tính vào số liệu của báo cáo này."
+        )
+    if report.cadence_rate is not None:
+        sentences.append(
+            f"Số chi bộ duy trì đều đặn hằng tháng: {report.cells_meeting_cadence}/"
+            f"{report.cells_counted} chi bộ, đạt {vn_number(report.cadence_rate, 1)}%."
+        )
+    if report.total_value:
+        sentences.append(
+            f"Tổng giá trị quy đổi thành tiền các phần việc: {vnd(report.total_value)}."
+        )
+    return sentences
+
+
+def shortcoming_sentences(report) -> list[str]:
+    """Section III: what fell short, from the postponed, cancelled and missed months."""
+    totals = report.totals
+    sentences = []
+    if totals.cancelled or totals.postponed:
+        sentences.append(
+            f"Có {vn_number(totals.postponed)} buổi phải tạm hoãn và "
+            f"{vn_number(totals.cancelled)} buổi bị hủy."
+        )
+    missing = report.cells_counted - report.cells_meeting_cadence
+    if report.cells_counted and missing:
+        sentences.append(
+            f"Còn {missing} chi bộ chưa duy trì tổ chức lao động cùng Nhân dân đủ số buổi hằng "
+            "tháng theo yêu cầu."
+        )
+    if totals.planned:
+        sentences.append(
+            f"Còn {vn_number(totals.planned)} buổi đã lên lịch nhưng chưa ghi nhận kết quả."
+        )
+    if totals.held_unconfirmed:
+        sentences.append(
+            f"{vn_number(totals.held_unconfirmed)} buổi đã tổ chức chưa được xác nhận kết quả."
+        )
+    return sentences
+
+
+def households_sentence(report) -> str:
+    """ "Đã hỗ trợ 5 hộ (hộ nghèo: 2; gia đình chính sách: 3)." """
+    text = f"Đã hỗ trợ {vn_number(len(report.households))} hộ gia đình"
+    parts = [f"{label}: {vn_number(count)}" for _code, label, count in report.households_by_status]
+    if parts:
+        text += f" ({'; '.join(parts)})"
+    return text + "."
+
+
+# The indicators compared with the same period a year earlier: key, Vietnamese label, kind.
+COMPARISON = [
+    ("held", "Số buổi đã tổ chức (đã xác nhận)", "number"),
+    ("held_unconfirmed", "Số buổi chờ xác nhận", "number"),
+    ("postponed", "Số buổi tạm hoãn", "number"),
+    ("cancelled", "Số buổi bị hủy", "number"),
+    ("villages", "Số thôn có buổi lao động", "number"),
+    ("visits", "Lượt người tham gia", "number"),
+    ("workdays", "Ngày công", "number"),
+    ("households", "Hộ gia đình được hỗ trợ", "number"),
+    ("value", "Giá trị quy đổi thành tiền", "money"),
+]
+
+
+def indicator(report, key):
+    """One comparable figure of ``report`` (see COMPARISON)."""
+    totals = report.totals
+    return {
+        "held": totals.held,
+        "held_unconfirmed": totals.held_unconfirmed,
+        "postponed": totals.postponed,
+        "cancelled": totals.cancelled,
+        "villages": report.villages_with_sessions,
+        "visits": totals.visits,
+        "workdays": totals.workdays,
+        "households": len(report.households),
+        "value": report.total_value,
+    }[key]
+
+
+def comparison_rows(report, labels=None) -> list[dict]:
+    """The report's key figures beside those of the same period a year earlier, with the
+    difference; ``labels`` (key → label) replaces the Vietnamese labels, for the screen."""
+    if report.previous is None:
+        return []
+    rows = []
+    for key, label, kind in COMPARISON:
+        current, previous = indicator(report, key), indicator(report.previous, key)
+        rows.append(
+            {
+                "key": key,
+                "label": (labels or {}).get(key, label),
+                "kind": kind,
+                "current": current,
+                "previous": previous,
+                "difference": current - previous,
+            }
+        )
+    return rows

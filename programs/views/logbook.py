@@ -1,0 +1,304 @@
+"""The cell secretary's log page: who came, what was done, photos, notes — one form.
+
+The page works without JavaScript. Besides "save draft" and "submit", its buttons re-render the
+same form with everything typed kept: "find" (add people from other cells by name), "add a
+row" and "add a photo". A save that fails (bad data, a bad upload, a stale version) also
+re-renders from what was posted, never from the database, so nothing typed is lost.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
+from django.forms.utils import ErrorDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from programs import logbook, permissions, services
+from programs.forms import (
+    AttendanceForm,
+    LogForm,
+    NewPhotoFormSet,
+    OutputFormSet,
+    PhotoEditForm,
+)
+from programs.models import Household, Member, WorkType
+from programs.text import fold
+
+SAVE_ACTIONS = {"draft", "submit"}
+FIND_LIMIT = 20
+
+
+@dataclass
+class LogData:
+    """What the log page shows of the session, read in a fixed number of queries."""
+
+    workdays: dict = field(default_factory=dict)
+    members: list = field(default_factory=list)
+    outputs: list = field(default_factory=list)
+    photos: list = field(default_factory=list)
+    work_types: list = field(default_factory=list)
+    households: list = field(default_factory=list)
+
+
+def _log_data(session, *, listed_ids=(), found=()) -> LogData:
+    """The session's log as stored, and the people to list: the cell's active members, anyone
+    already recorded, people added by an earlier search (``listed_ids``) and just found."""
+    attendances = list(session.attendances.select_related("member__cell"))
+    recorded = {a.member_id for a in attendances}
+    listed = (
+        Member.objects.filter(
+            Q(cell_id=session.cell_id, active=True) | Q(pk__in=[int(pk) for pk in listed_ids])
+        )
+        .exclude(pk__in=recorded)
+        .select_related("cell")
+    )
+    people = {m.pk: m for m in listed}
+    people.update({a.member_id: a.member for a in attendances})
+    people.update({m.pk: m for m in found})
+    # The cell's own members first, then everyone else; by name within each group.
+    members = sorted(
+        people.values(), key=lambda m: (m.cell_id != session.cell_id, m.search_name, m.pk)
+    )
+    outputs = list(session.outputs.select_related("work_type", "household").order_by("pk"))
+    used_types = {o.work_type_id for o in outputs}
+    return LogData(
+        workdays={a.member_id: _plain(a.workdays) for a in attendances},
+        members=members,
+        outputs=outputs,
+        photos=list(session.photos.all()),
+        work_types=list(
+            WorkType.objects.filter(Q(active=True) | Q(pk__in=used_types)).order_by(
+                "sort_order", "name"
+            )
+        ),
+        households=list(Household.objects.filter(village_id=session.village_id)),
+    )
+
+
+def _find_members(query: str, exclude) -> list:
+    folded = fold(query)
+    if not folded:
+        return []
+    return list(
+        Member.objects.filter(active=True, search_name__contains=folded)
+        .exclude(pk__in=exclude)
+        .select_related("cell")
+        .order_by("search_name", "pk")[:FIND_LIMIT]
+    )
+
+
+def _plain(number: Decimal) -> Decimal:
+    """40.00 → 40 and 1.0 → 1 for display in a number box; 0.5 and 12.75 stay as they are."""
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
+
+
+def _output_initial(output) -> dict:
+    return {
+        "id": output.pk,
+        "work_type": output.work_type_id,
+        "description": output.description,
+        "quantity": _plain(output.quantity),
+        "unit": output.unit,
+        "household": output.household_id,
+        "value_vnd": output.value_vnd,
+        "funding_source": output.funding_source,
+    }
+
+
+def _build_forms(session, log: LogData, data=None, files=None, found_ids=frozenset()) -> dict:
+    output_kwargs = {"work_types": log.work_types, "households": log.households}
+    if data is None:
+        return {
+            "log_form": LogForm(
+                initial={
+                    "version": session.version,
+                    "notes": session.notes,
+                    "unlisted_commune_cadres": session.unlisted_commune_cadres,
+                    "unlisted_armed_forces": session.unlisted_armed_forces,
+                    "unlisted_villagers": session.unlisted_villagers,
+                }
+            ),
+            "attendance_form": AttendanceForm(members=log.members, workdays=log.workdays),
+            "outputs": OutputFormSet(
+                initial=[_output_initial(o) for o in log.outputs],
+                prefix="outputs",
+                form_kwargs=output_kwargs,
+            ),
+            "photo_form": PhotoEditForm(photos=log.photos),
+            "new_photos": NewPhotoFormSet(prefix="photos"),
+        }
+    return {
+        "log_form": LogForm(data),
+        "attendance_form": AttendanceForm(
+            data, members=log.members, workdays=log.workdays, found_ids=found_ids
+        ),
+        # No ``initial`` here: the rows are what was posted, whatever the database holds now.
+        "outputs": OutputFormSet(data, prefix="outputs", form_kwargs=output_kwargs),
+        "photo_form": PhotoEditForm(data, photos=log.photos),
+        "new_photos": NewPhotoFormSet(data, files, prefix="photos"),
+    }
+
+
+def _hold_judgement(forms: dict) -> None:
+    """A re-render for "find" or "add a row" is not a save: show what was typed without
+    judging it yet (half-filled rows are normal here) and without decoding uploads."""
+    for form in forms.values():
+        if hasattr(form, "management_form"):
+            form._errors, form._non_form_errors = [], form.error_class()
+            for row in form.forms:
+                row._errors = ErrorDict()
+        else:
+            form._errors = ErrorDict()
+
+
+def _with_default_workdays(data, log: LogData):
+    """People just found (or whose box a script disabled) sent no workdays: give them the
+    stored value or one day, as a first display would."""
+    missing = [m.pk for m in log.members if f"workdays_{m.pk}" not in data]
+    if not missing:
+        return data
+    data = data.copy()
+    for pk in missing:
+        data[f"workdays_{pk}"] = str(log.workdays.get(pk, 1))
+    return data
+
+
+def _has_field_errors(forms: dict) -> bool:
+    for form in forms.values():
+        if hasattr(form, "management_form"):
+            if form.total_error_count():
+                return True
+        elif any(name != NON_FIELD_ERRORS for name in form.errors):
+            return True
+    return False
+
+
+def _one_more(data, prefix: str):
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    if str(data.get(key, "")).isdigit():
+        data[key] = int(data[key]) + 1
+    return data
+
+
+def _save(request, session, forms: dict, *, submit: bool):
+    """Validate every part and call the service. Returns the saved session, or None with the
+    errors attached to the forms (and a message for a stale version)."""
+    if not all([form.is_valid() for form in forms.values()]):
+        return None
+    log_form = forms["log_form"]
+    cleaned = log_form.cleaned_data
+    data = logbook.LogInput(
+        attendance=forms["attendance_form"].attendance(),
+        unlisted_commune_cadres=cleaned["unlisted_commune_cadres"],
+        unlisted_armed_forces=cleaned["unlisted_armed_forces"],
+        unlisted_villagers=cleaned["unlisted_villagers"],
+        notes=cleaned["notes"].strip(),
+        outputs=forms["outputs"].output_inputs(),
+        new_photos=forms["new_photos"].photo_inputs(),
+        photo_captions=forms["photo_form"].captions(),
+        photo_deletes=forms["photo_form"].deletes(),
+    )
+    try:
+        return logbook.session_log_save(
+            session=session,
+            user=request.user,
+            version=cleaned["version"],
+            data=data,
+            submit=submit,
+            token=cleaned.get("token"),
+        )
+    except logbook.StaleEditError as error:
+        messages.error(
+            request,
+            _(
+                "Someone else saved this log while you were editing it. Your changes were not "
+                "saved; they are still in the form below. Open the session page to see the "
+                "current log; saving this form again replaces it with yours."
+            ),
+        )
+        # The form now carries the current version, so a deliberate second save goes through.
+        # The forms are already cleaned; only the value shown in the hidden field changes.
+        posted = log_form.data.copy()
+        posted["version"] = error.current.version
+        log_form.data = posted
+    except ValidationError as error:
+        log_form.add_error(None, ValidationError(error.messages))
+    return None
+
+
+def _closed_page(request, session, status=200):
+    return render(request, "sessions/log.html", {"session": session, "closed": True}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_log(request, pk):
+    session = permissions.get_session_for_log_or_404(request.user, pk)
+    if request.method == "POST" and services.form_already_done(request.POST.get("token")):
+        # The phone re-sent a form that was already carried out: show where it led.
+        messages.info(request, _("This log was already saved; it was not saved twice."))
+        return redirect(session.get_absolute_url())
+    if not session.can_be_logged:
+        if request.method == "POST":
+            if session.log_is_locked:
+                message = _("This log is confirmed and locked; your changes were not saved.")
+            else:
+                message = _("A postponed or cancelled session has no log; nothing was saved.")
+            messages.error(request, message)
+            return _closed_page(request, session, status=403)
+        return _closed_page(request, session)
+
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    found, searched = [], False
+    if request.method == "POST":
+        data, files = request.POST, request.FILES
+        listed_ids = [pk for pk in data.getlist("listed") if pk.isdigit()]
+        log = _log_data(session, listed_ids=listed_ids)
+        if action == "find":
+            searched = True
+            query = data.get("search", "")[:120]
+            found = _find_members(query, exclude=[m.pk for m in log.members])
+            log.members += found
+        elif action == "add_output":
+            data = _one_more(data, "outputs")
+        elif action == "add_photo":
+            data = _one_more(data, "photos")
+        data = _with_default_workdays(data, log)
+        forms = _build_forms(session, log, data, files, found_ids={m.pk for m in found})
+        if action in SAVE_ACTIONS:
+            saved = _save(request, session, forms, submit=action == "submit")
+            if saved is not None:
+                if action == "submit":
+                    messages.success(request, _("The log was submitted for confirmation."))
+                else:
+                    messages.success(request, _("The log was saved as a draft."))
+                return redirect(saved.get_absolute_url())
+        else:
+            _hold_judgement(forms)
+    else:
+        files = None
+        log = _log_data(session)
+        forms = _build_forms(session, log)
+
+    return render(
+        request,
+        "sessions/log.html",
+        {
+            "session": session,
+            "photos_to_choose_again": bool(files),
+            "reshown": request.method == "POST",
+            "action": action,
+            "searched": searched,
+            "found": found,
+            "is_future": session.date > timezone.localdate(),
+            "field_errors": _has_field_errors(forms),
+            **forms,
+        },
+    )

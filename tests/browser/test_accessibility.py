@@ -1,0 +1,109 @@
+"""Every page passes axe-core's WCAG 2.1 A/AA rules at desktop and phone widths, in Vietnamese
+and in English, with no errors in the browser console."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+from programs.models import LabourSession, PartyCell, PartyCommittee, Village
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+WIDTHS = [1280, 360]
+LANGUAGES = ["vi", "en"]
+
+
+def _pages():
+    """(user, path) for every page a person sees, with the demo's objects."""
+    committee = PartyCommittee.objects.get(name="Đảng ủy Cơ quan Chính quyền huyện")
+    held = LabourSession.objects.filter(status="held", photos__isnull=False).first()
+    planned = LabourSession.objects.filter(
+        status="planned", cell__roles__user__username="secretary"
+    ).first()
+    cell = PartyCell.objects.get(roles__user__username="secretary")
+    village = Village.objects.get(name="Phiêng Luông")
+    return [
+        (None, "/accounts/login/"),
+        ("officer", "/"),
+        ("secretary", "/"),
+        ("officer", "/sessions/calendar/"),
+        ("officer", "/sessions/"),
+        ("officer", "/sessions/new/"),
+        ("officer", f"/sessions/{held.pk}/"),
+        ("officer", f"/sessions/{planned.pk}/edit/"),
+        ("officer", f"/sessions/{planned.pk}/postpone/"),
+        ("officer", f"/sessions/{planned.pk}/cancel/"),
+        ("officer", "/sessions/plan/"),
+        ("officer", f"/sessions/plan/?committee={committee.pk}&month=2099-01"),
+        ("officer", "/compliance/"),
+        ("officer", f"/cells/{cell.pk}/"),
+        ("officer", f"/villages/{village.pk}/"),
+        ("officer", "/calendar/feed/"),
+        ("secretary", f"/sessions/{planned.pk}/log/"),
+        ("officer", "/reviews/"),
+        ("officer", "/reports/"),
+        ("officer", "/reports/print/"),
+    ]
+
+
+def _check(page, axe, label):
+    results = axe.run(page, options=WCAG_AA)
+    problems = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+    assert problems == [], f"{label}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_passes_axe(browser, live_server, language):
+    call_command("load_demo", password="demo", force=True)
+    axe = Axe()
+    pages = _pages()
+    failures = []
+    for width in WIDTHS:
+        for username in (None, "officer", "secretary"):
+            context = browser.new_context(
+                viewport={"width": width, "height": 900},
+                locale="vi-VN" if language == "vi" else "en-GB",
+                # axe-core is injected from the test, not from the page.
+                bypass_csp=True,
+            )
+            context.add_cookies(
+                [{"name": "django_language", "value": language, "url": live_server.url}]
+            )
+            page = context.new_page()
+            errors = []
+            page.on(
+                "console",
+                lambda msg, errors=errors: msg.type == "error" and errors.append(msg.text),
+            )
+            page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+            if username:
+                page.goto(live_server.url + "/accounts/login/")
+                page.fill("#id_username", username)
+                page.fill("#id_password", "demo")
+                with page.expect_navigation():
+                    page.locator("#login-form button[type=submit]").click()
+            for user, path in pages:
+                if user != username:
+                    continue
+                label = f"{path} as {username or 'anonymous'} at {width}px in {language}"
+                response = page.goto(live_server.url + path)
+                assert response.status == 200, label
+                assert page.locator("html").get_attribute("lang") == language, label
+                assert page.title(), label
+                if width == 360:
+                    scroll = page.evaluate("document.documentElement.scrollWidth")
+                    if scroll > 360:
+                        failures.append(f"{label}: {scroll}px wide")
+                try:
+                    _check(page, axe, label)
+                except AssertionError as error:
+                    failures.append(str(error))
+                if errors:
+                    failures.append(f"{label}: console errors {errors}")
+                    errors.clear()
+            context.close()
+    assert failures == []
