@@ -9,8 +9,8 @@ for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE
     os.environ.setdefault(name, "false")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 
-from .settings import *  # noqa: F403
-from .settings import BASE_DIR, STORAGES
+from .settings import *  # noqa: E402, F403
+from .settings import BASE_DIR, STORAGES  # noqa: E402
 
 # Django's test client logs in without a request, which django-axes refuses; the lockout test
 # turns axes back on with override_settings.

@@ -1,10 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from programs.views import health
+from programs.views import health, photos
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -12,8 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
+    # Uploads are never served as plain files: this view checks who may see each one.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", photos.media_file, name="media-file"),
     path("", include("programs.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

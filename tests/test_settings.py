@@ -82,7 +82,8 @@ def test_object_storage_is_used_when_a_bucket_is_set():
             sys.executable,
             "-c",
             "import django; django.setup(); from django.conf import settings; "
-            "d = settings.STORAGES['default']; print(d['BACKEND'], d['OPTIONS']['bucket_name'], d['OPTIONS']['default_acl'])",
+            "d = settings.STORAGES['default']; "
+            "print(d['BACKEND'], d['OPTIONS']['bucket_name'], d['OPTIONS']['default_acl'])",
         ],
         cwd=ROOT,
         env=env,
