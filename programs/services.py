@@ -62,11 +62,11 @@ def _display(session: LabourSession, name: str) -> str:
     return str(value)
 
 
-def _snapshot(session: LabourSession) -> dict[str, str]:
+def session_snapshot(session: LabourSession) -> dict[str, str]:
     return {name: _display(session, name) for name in TRACKED_FIELDS}
 
 
-def _diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+def session_diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
     return {
         name: [before[name], after[name]] for name in TRACKED_FIELDS if before[name] != after[name]
     }
@@ -112,7 +112,7 @@ def session_create(*, user, **fields) -> LabourSession:
             session,
             user,
             SessionChange.Action.CREATED,
-            _diff(dict.fromkeys(TRACKED_FIELDS, ""), _snapshot(session)),
+            session_diff(dict.fromkeys(TRACKED_FIELDS, ""), session_snapshot(session)),
         )
     return session
 
@@ -125,11 +125,11 @@ def session_update(*, session: LabourSession, user, version: int, **fields) -> L
     """
     with transaction.atomic():
         current = lock_session(session, version)
-        before = _snapshot(current)
+        before = session_snapshot(current)
         for name, value in fields.items():
             setattr(current, name, value)
         current.full_clean()
-        changes = _diff(before, _snapshot(current))
+        changes = session_diff(before, session_snapshot(current))
         if changes:
             current.version += 1
             current.save()

@@ -338,3 +338,49 @@ def test_directive_search_without_diacritics(client, world):
     client.force_login(world["admin"])
     response = client.get("/admin/programs/directive/", {"q": "ke hoach 54"})
     assert list(response.context["cl"].result_list) == [world["directive"]]
+
+
+def test_session_edits_in_the_admin_join_the_history(client, world):
+    import datetime as dt
+
+    from programs.models import LabourSession
+
+    session = factories.session(
+        cell=world["cell"],
+        village=world["village"],
+        directive=world["directive"],
+        date=dt.date(2031, 3, 8),
+    )
+    client.force_login(world["admin"])
+    url = f"/admin/programs/laboursession/{session.pk}/change/"
+    data = {
+        "directive": world["directive"].pk,
+        "cell": world["cell"].pk,
+        "village": world["village"].pk,
+        "date": "09/03/2031",
+        "start_time": "08:00",
+        "partner": "Đảng ủy xã",
+        "status": "planned",
+        "status_reason": "",
+        "other_village_reason": "",
+        "planned_work": "",
+        "notes": "",
+        "unlisted_commune_cadres": 0,
+        "unlisted_armed_forces": 0,
+        "unlisted_villagers": 0,
+        "log_status": "",
+        "review_comment": "",
+    }
+    for prefix in ("attendances", "outputs", "photos"):
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    response = client.post(url, data)
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else ""
+    )
+    session.refresh_from_db()
+    assert session.date == dt.date(2031, 3, 9)
+    assert session.version == 2
+    change = session.changes.get(action="updated")
+    assert change.user == world["admin"]
+    assert change.changes["date"] == ["08/03/2031", "09/03/2031"]
+    assert LabourSession.objects.count() == 1

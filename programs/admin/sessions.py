@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Attendance, LabourSession, Photo, WorkOutput, WorkType
+from programs import services
+from programs.models import (
+    Attendance,
+    LabourSession,
+    Photo,
+    SessionChange,
+    WorkOutput,
+    WorkType,
+)
 
 from .search import FoldedSearchMixin
 from .utils import count_of
@@ -104,7 +112,31 @@ class LabourSessionAdmin(FoldedSearchMixin, admin.ModelAdmin):
         if change:
             # An edit here must also invalidate forms opened elsewhere on the old version.
             obj.version += 1
+            obj._before_admin_edit = services.session_snapshot(LabourSession.objects.get(pk=obj.pk))
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        session = form.instance
+        # Edits in the admin site join the session's history like any other change.
+        before = getattr(session, "_before_admin_edit", None)
+        after = services.session_snapshot(session)
+        changes = services.session_diff(before, after) if before else {}
+        sections = {Attendance: "attendances", WorkOutput: "outputs", Photo: "photos"}
+        for formset in formsets:
+            key = sections.get(formset.model)
+            if key is None:
+                continue
+            old = [str(obj) for obj in formset.deleted_objects]
+            new = [str(obj) for obj in formset.new_objects]
+            new += [str(obj) for obj, _fields in formset.changed_objects]
+            if old or new:
+                changes[key] = ["; ".join(old), "; ".join(new)]
+        action = SessionChange.Action.UPDATED if change else SessionChange.Action.CREATED
+        if changes or not change:
+            services.record_change(
+                session, request.user, action, changes, reason=_("in the admin site")
+            )
 
     def save_formset(self, request, form, formset, change):
         if formset.model not in (Attendance, Photo):
