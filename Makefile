@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo
 
-.PHONY: run test lint format messages install clean serve lock audit backup restore
+.PHONY: run test lint format messages install clean serve lock audit backup restore bench
 
 # The stamp files make re-runs fast: pip runs again only when pyproject.toml changes.
 $(BIN)/python:
@@ -56,6 +56,12 @@ serve: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/gunicorn --config gunicorn.conf.py
+
+# Load test of the production set-up (gunicorn, DEBUG off) on the province-scale data; writes
+# bench/results.md. BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/civic_bench)
+# is created, migrated and filled when needed; BENCH_SECONDS, BENCH_CONNECTIONS tune the load.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
 
 # One archive with the database and the uploaded files (README, "Backups"); restore migrates.
 backup: $(VENV)/.installed

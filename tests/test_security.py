@@ -66,8 +66,12 @@ def test_pages_have_no_inline_scripts_or_styles(client, world):
 
 
 def _deploy_check(extra: dict) -> subprocess.CompletedProcess:
+    # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; production
+    # never has it (check --deploy says so), so the subprocess must not inherit it.
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "CSRF_"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SECURE_", "SESSION_", "CSRF_", "DJANGO_ALLOW_ASYNC"))
     }
     env.update(
         {
