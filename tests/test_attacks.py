@@ -11,6 +11,7 @@ from PIL import Image
 
 from programs.models import Attendance, LabourSession, Photo, WorkOutput, WorkType
 from tests import factories
+from tests.http import consume
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -70,7 +71,7 @@ def test_every_object_view_and_export_is_404_for_an_outsider(client, world, targ
     for url in _object_urls(world, target):
         response = client.get(url)
         assert response.status_code == 404, url
-        response.close()
+        consume(response)
 
 
 def test_every_object_view_and_export_is_404_for_another_committee(client, world, target):
@@ -79,7 +80,7 @@ def test_every_object_view_and_export_is_404_for_another_committee(client, world
     for url in _object_urls(world, target):
         response = client.get(url)
         assert response.status_code == 404, url
-        response.close()
+        consume(response)
     # Posting to them changes nothing either.
     s = target["session"].pk
     for url in (f"/sessions/{s}/confirm/", f"/sessions/{s}/cancel/", f"/sessions/{s}/log/"):
@@ -197,5 +198,5 @@ def test_sql_metacharacters_in_every_filter(client, world, target, value):
         for name in names:
             response = client.get(url, {name: value})
             assert response.status_code in (200, 400, 404), (url, name, response.status_code)
-            response.close()
+            consume(response)
     assert LabourSession.objects.filter(pk=target["session"].pk).exists()

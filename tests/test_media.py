@@ -8,6 +8,7 @@ from PIL import Image
 
 from programs.models import Photo
 from tests import factories
+from tests.http import consume
 
 
 def _jpeg() -> bytes:
@@ -35,11 +36,10 @@ def test_photo_by_media_url_for_the_cell_secretary(client, world, photo):
     assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
     with photo.image.open("rb") as stored:
-        assert b"".join(response.streaming_content) == stored.read()
-    response.close()
+        assert consume(response) == stored.read()
     thumbnail = client.get(photo.thumbnail.url)
     assert thumbnail.status_code == 200
-    thumbnail.close()
+    consume(thumbnail)
 
 
 def test_photo_by_media_url_hidden_from_outsiders(client, world, photo):
@@ -75,4 +75,4 @@ def test_directive_attachment_is_downloaded_not_shown(client, world):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
-    response.close()
+    consume(response)

@@ -7,8 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.signals import request_finished
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -32,6 +31,7 @@ from programs.reports.figures import CATEGORY_GROUPS, build_report
 from programs.reports.periods import parse_period
 from programs.reports.scopes import resolve_scope
 from tests import factories
+from tests.http import consume
 from tests.test_report_figures import expected_figures
 
 D = datetime.date
@@ -109,22 +109,6 @@ def held_session(world, day, *, cell=None, village=None, **kwargs):
         other_village_reason="x",
         **kwargs,
     )
-
-
-def consume(response) -> bytes:
-    """The body, read as a server would: streamed to the end, then the response closed (which
-    closes a FileResponse's file). Closing fires request_finished; as the test client does, the
-    database connection is kept (closing it would end the test's transaction)."""
-    try:
-        if response.streaming:
-            return b"".join(response.streaming_content)
-        return response.content
-    finally:
-        request_finished.disconnect(close_old_connections)
-        try:
-            response.close()
-        finally:
-            request_finished.connect(close_old_connections)
 
 
 # --- The report as a workbook -------------------------------------------------------------
