@@ -271,3 +271,27 @@ def test_cadence_counts_finished_months_only(world):
     assert met == {world["cell"].name: (2, 2), world["other_cell"].name: (1, 2)}
     assert (report.cells_meeting_cadence, report.cells_counted) == (1, 2)
     assert report.cadence_rate == 50.0
+
+
+def test_both_years_come_from_one_set_of_grouped_queries(
+    report_dataset, django_assert_max_num_queries
+):
+    scope = resolve_scope(report_dataset["officer"], {})
+    period = parse_period({"period": "year", "year": "2026"}, TODAY)
+    with django_assert_max_num_queries(11):
+        report = build_report(scope, period, today=TODAY)
+    alone = build_report(scope, period.previous_year(), today=TODAY, with_previous=False)
+    assert report.previous.totals == alone.totals
+    assert report.previous.outputs == alone.outputs
+    assert report.previous.households == alone.households
+    assert [(r.label, r.held, r.visits) for r in report.previous.cells] == [
+        (r.label, r.held, r.visits) for r in alone.cells
+    ]
+
+
+def test_a_custom_period_longer_than_a_year_still_compares(report_dataset):
+    scope = resolve_scope(report_dataset["officer"], {})
+    period = parse_period({"period": "custom", "from": "2025-03", "to": "2026-06"}, TODAY)
+    report = build_report(scope, period, today=TODAY)
+    alone = build_report(scope, period.previous_year(), today=TODAY, with_previous=False)
+    assert report.previous.totals == alone.totals
