@@ -198,3 +198,20 @@ def test_query_count_is_the_same_for_one_and_fifty_cells(
     with django_assert_num_queries(len(few)):
         response = client_en.get(URL, {"month": "2031-03"})
     assert len(response.context["days"][SATURDAY.day - 1].sessions) == 51
+
+
+def test_a_busy_day_lists_the_first_sessions_and_links_to_the_rest(client, world):
+    day = datetime.date(2031, 3, 8)
+    for _ in range(14):
+        cell = factories.cell(committee=world["committee"])
+        factories.session(
+            cell=cell,
+            village=world["village"],
+            directive=world["directive"],
+            date=day,
+            other_village_reason="x",
+        )
+    client.force_login(world["officer"])
+    html = client.get(reverse("programs:session-calendar"), {"month": "2031-03"}).content.decode()
+    assert html.count('class="calendar__session"') == 12
+    assert f"{reverse('programs:session-list')}?month=2031-03" in html

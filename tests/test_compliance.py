@@ -299,3 +299,19 @@ def test_grid_queries_do_not_grow_with_cells(client, world, django_assert_num_qu
         response = client.get(URL, params)
     assert len(response.context["grid"].rows) == 51
     assert response.context["grid"].months[0].met == 49
+
+
+def test_many_cells_are_paged_and_the_totals_count_them_all(client, world):
+    for _ in range(58):
+        cell = factories.cell(committee=world["committee"])
+        factories.assignment(cell=cell, directive=world["directive"])
+    client.force_login(world["officer"])
+    first = client.get(URL, {"committee": world["committee"].pk})
+    assert len(first.context["rows_page"].object_list) == 50
+    assert len(first.context["grid"].rows) == 60
+    second = client.get(URL, {"committee": world["committee"].pk, "page": 2})
+    assert len(second.context["rows_page"].object_list) == 10
+    assert (
+        f"committee={world['committee'].pk}"
+        in _html(first).split('rel="next"')[0].rsplit("href=", 1)[1]
+    )

@@ -15,8 +15,13 @@ from programs.planning import Month
 
 from .calendar import LATE_LABEL, mark_late
 
+# The dashboard lists at most this many idle cells and weekend sessions; links lead to the
+# compliance grid and the calendar for the rest (a province officer follows 1,500 cells).
+DASHBOARD_LIST_LIMIT = 25
+
 __all__ = [
     "AWAITING_LOG_PER_CELL",
+    "DASHBOARD_LIST_LIMIT",
     "RECENT_SESSIONS_PER_CELL",
     "cells_in_scope",
     "dashboard",
@@ -116,10 +121,12 @@ def dashboard(user, today: datetime.date) -> dict:
         "status_counts": [(code, labels[code], counts[code]) for code in labels],
         "session_total": sum(counts.values()),
         "assigned_cell_count": assigned_cells.count(),
-        "idle_cells": list(idle_cells),
+        "idle_count": idle_cells.count(),
+        "idle_cells": list(idle_cells[:DASHBOARD_LIST_LIMIT]),
         "weekend_start": saturday,
         "weekend_end": sunday,
-        "weekend_sessions": mark_late(weekend, today),
+        "weekend_count": weekend.count(),
+        "weekend_sessions": mark_late(weekend[:DASHBOARD_LIST_LIMIT], today),
     }
 
 

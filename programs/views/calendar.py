@@ -14,6 +14,7 @@ from programs.models import LabourSession, Weekday
 from programs.planning import Month
 
 SESSIONS_PER_PAGE = 50
+SESSIONS_PER_DAY = 12
 
 
 @login_required
@@ -43,6 +44,11 @@ def session_calendar(request):
             "previous_month": month.previous(),
             "next_month": month.next(),
             "is_current_month": month == Month.of(today),
+            # A province's calendar holds hundreds of sessions a weekend day; each day shows
+            # the first few and links to the list for the rest.
+            "per_day": f":{SESSIONS_PER_DAY}",
+            "per_day_limit": SESSIONS_PER_DAY,
+            "minus_limit": -SESSIONS_PER_DAY,
         },
     )
 

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -67,6 +68,9 @@ class ComplianceFilterForm(forms.Form):
         return cleaned
 
 
+CELLS_PER_PAGE = 50
+
+
 @login_required
 def compliance(request):
     """The compliance grid of one committee (and those below it) over a period of months."""
@@ -91,8 +95,11 @@ def compliance(request):
         if committee is not None:
             if committee not in committees:
                 committees.append(committee)  # an inactive one, asked for by its id
-            context["grid"] = selectors.compliance_grid(
-                committee, options["from"], options["to"], today=today
+            grid = selectors.compliance_grid(committee, options["from"], options["to"], today=today)
+            context["grid"] = grid
+            # A province has 1,500 cells: the totals cover them all, the table shows a page.
+            context["rows_page"] = Paginator(grid.rows, CELLS_PER_PAGE).get_page(
+                request.GET.get("page")
             )
             # Show the filters as applied, defaults included.
             context["form"] = ComplianceFilterForm(
