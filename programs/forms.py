@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from programs import permissions, selectors
 from programs.logbook import OutputInput, PhotoInput
-from programs.models import Directive, FundingSource, Household, LabourSession, Unit, Village
+from programs.models import (
+    Assignment,
+    Directive,
+    FundingSource,
+    Household,
+    LabourSession,
+    Unit,
+    Village,
+)
 from programs.photos import process_upload
 from programs.planning import PREFERRED_WEEK_CHOICES, Month
 
@@ -243,6 +251,44 @@ class SessionFilterForm(forms.Form):
             .order_by("commune__name", "name")
         )
         self.committee_ids = None
+        self._narrow_long_lists()
+
+    # A province officer follows 1,500 cells in 1,800 villages: lists that long are unusable and
+    # made the page a quarter of a megabyte, so above this size the cell and village lists only
+    # offer those of the chosen committee. Any id in scope is still accepted when typed.
+    OPTION_LIMIT = 300
+
+    def _narrow_long_lists(self):
+        raw = str(self.data.get("committee") or "")
+        chosen = None
+        if (
+            raw.isascii()
+            and raw.isdigit()
+            and len(raw) < 19
+            and self.fields["committee"].queryset.filter(pk=int(raw)).exists()
+        ):
+            chosen = permissions.committee_subtree_ids(int(raw))
+        cells = self.fields["cell"].queryset
+        villages = self.fields["village"].queryset
+        if chosen is not None:
+            shown_cells = cells.filter(committee_id__in=chosen)
+            shown_villages = villages.filter(
+                pk__in=Assignment.objects.filter(cell__committee_id__in=chosen).values("village_id")
+            )
+        elif cells.count() > self.OPTION_LIMIT:
+            shown_cells, shown_villages = cells.none(), villages.none()
+            for name in ("cell", "village"):
+                self.fields[name].help_text = _("Choose a party committee first to list them.")
+        else:
+            return
+        for name, shown in (("cell", shown_cells), ("village", shown_villages)):
+            field = self.fields[name]
+            selected = str(self.data.get(name) or "")
+            if selected.isascii() and selected.isdigit() and len(selected) < 19:
+                shown = shown | field.queryset.filter(pk=int(selected))
+            field.widget.choices = [("", field.empty_label)] + [
+                (obj.pk, field.label_from_instance(obj)) for obj in shown
+            ]
 
     def clean(self):
         cleaned = super().clean()

@@ -247,3 +247,21 @@ def test_query_count_is_the_same_for_one_and_fifty_cells(
     with django_assert_num_queries(len(few)):
         response = client_en.get(URL, params)
     assert len(_listed(response)) == 50
+
+
+def test_long_cell_and_village_lists_wait_for_a_committee(client, world, monkeypatch):
+    from programs.forms import SessionFilterForm
+
+    monkeypatch.setattr(SessionFilterForm, "OPTION_LIMIT", 1)
+    other = factories.cell(committee=world["outsider_committee"])
+    client.force_login(world["admin"])
+    url = reverse("programs:session-list")
+    form = client.get(url).context["form"]
+    assert [value for value, _label in form.fields["cell"].widget.choices] == [""]
+    form = client.get(url, {"committee": world["committee"].pk}).context["form"]
+    offered = {value for value, _label in form.fields["cell"].widget.choices}
+    assert offered == {"", world["cell"].pk, world["other_cell"].pk}
+    assert other.pk not in offered
+    # An id in scope is still accepted when given without a committee.
+    response = client.get(url, {"cell": world["cell"].pk})
+    assert response.context["form"].is_valid()
