@@ -65,6 +65,16 @@ def month_calendar(user, month: Month, *, today: datetime.date) -> list[Calendar
         permissions.sessions_visible_to(user)
         .between(month.first, month.last)
         .select_related("cell", "village")
+        # Only what a calendar entry shows: a province's month is thousands of sessions.
+        .only(
+            "id",
+            "date",
+            "start_time",
+            "status",
+            "cell__name",
+            "village__name",
+            "village__kind",
+        )
         .order_by("date", "start_time", "cell__name", "pk"),
         today,
     )

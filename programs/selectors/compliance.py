@@ -6,9 +6,10 @@ of cells or months.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
@@ -151,21 +152,29 @@ def _overlapping(first: datetime.date, last: datetime.date):
     )
 
 
+# What the cadence needs of an assignment, read as plain values: a province has 1,500 of them
+# and building model instances for each was most of the grid's time.
+ASSIGNMENT_FIELDS = (
+    "cell_id",
+    "starts_on",
+    "ends_on",
+    "directive__effective_from",
+    "directive__effective_until",
+    "directive__sessions_per_month",
+)
+
+
 def _required(assignments, month: Month) -> int:
     """The cadence a cell owed in ``month``: the highest sessions-per-month among its
-    assignments (and their directives) in force that month; 0 if none was."""
+    assignments (rows of ASSIGNMENT_FIELDS) and their directives in force that month; 0 if
+    none was."""
     required = 0
-    for assignment in assignments:
-        directive = assignment.directive
-        if assignment.starts_on > month.last or (
-            assignment.ends_on and assignment.ends_on < month.first
-        ):
+    for _cell, starts, ends, effective_from, effective_until, per_month in assignments:
+        if starts > month.last or (ends and ends < month.first):
             continue
-        if directive.effective_from > month.last or (
-            directive.effective_until and directive.effective_until < month.first
-        ):
+        if effective_from > month.last or (effective_until and effective_until < month.first):
             continue
-        required = max(required, directive.sessions_per_month)
+        required = max(required, per_month)
     return required
 
 
@@ -204,15 +213,14 @@ def compliance_grid(
         PartyCell.objects.filter(committee_id__in=committee_ids, active=True)
         .filter(Exists(overlapping.filter(cell=OuterRef("pk"))))
         .select_related("committee")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=overlapping.select_related("directive"),
-                to_attr="period_assignments",
-            )
-        )
+        .only("id", "name", "committee_id", "committee__name")
         .order_by("committee__name", "name")
     )
+    assignments_by_cell = defaultdict(list)
+    for values in overlapping.filter(
+        cell__committee_id__in=committee_ids, cell__active=True
+    ).values_list(*ASSIGNMENT_FIELDS):
+        assignments_by_cell[values[0]].append(values)
     counts = session_counts(committee_ids, first, last)
     grid = ComplianceGrid(
         committee=committee,
@@ -226,7 +234,7 @@ def compliance_grid(
     for cell in cells:
         row = GridRow(cell=cell, months=[])
         for total in grid.months:
-            required = _required(cell.period_assignments, total.month)
+            required = _required(assignments_by_cell[cell.pk], total.month)
             if not required:
                 row.months.append(GridCell(state=NOT_ASSIGNED))
                 continue
