@@ -290,3 +290,34 @@ def test_pdf_link_only_when_weasyprint_loads(client, world, monkeypatch, fresh_w
     response = client.get(URL, _params(world, format="pdf"))
     assert response.status_code == 200
     assert "PDF is not available on this server" in response.content.decode()
+
+
+def test_print_view_queries_do_not_grow_with_cells(client, world, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def held(cell, village, day):
+        session = factories.session(
+            cell=cell,
+            village=village,
+            directive=world["directive"],
+            date=day,
+            other_village_reason="x",
+        )
+        LabourSession.objects.filter(pk=session.pk).update(
+            status="held", log_status="confirmed", log_confirmed_at=timezone.now()
+        )
+
+    params = {"committee": world["committee"].pk, "period": "year", "year": "2026"}
+    held(world["cell"], world["village"], datetime.date(2026, 3, 7))
+    client.force_login(world["officer"])
+    client.get(URL, params)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(URL, params).status_code == 200
+    for n in range(49):
+        cell = factories.cell(committee=world["committee"])
+        village = factories.village(commune=world["commune"])
+        held(cell, village, datetime.date(2026, 1 + n % 12, 3 + n % 20))
+    with django_assert_num_queries(len(few)):
+        response = client.get(URL, params)
+    assert response.content.decode().count("Chi bộ") >= 50
