@@ -6,20 +6,16 @@ row" and "add a photo". A save that fails (bad data, a bad upload, a stale versi
 re-renders from what was posted, never from the database, so nothing typed is lost.
 """
 
-from dataclasses import dataclass, field
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Q
 from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from programs import logbook, permissions, services
+from programs import logbook, permissions, selectors, services
 from programs.forms import (
     AttendanceForm,
     LogForm,
@@ -27,75 +23,8 @@ from programs.forms import (
     OutputFormSet,
     PhotoEditForm,
 )
-from programs.models import Household, Member, WorkType
-from programs.text import fold
 
 SAVE_ACTIONS = {"draft", "submit"}
-FIND_LIMIT = 20
-
-
-@dataclass
-class LogData:
-    """What the log page shows of the session, read in a fixed number of queries."""
-
-    workdays: dict = field(default_factory=dict)
-    members: list = field(default_factory=list)
-    outputs: list = field(default_factory=list)
-    photos: list = field(default_factory=list)
-    work_types: list = field(default_factory=list)
-    households: list = field(default_factory=list)
-
-
-def _log_data(session, *, listed_ids=(), found=()) -> LogData:
-    """The session's log as stored, and the people to list: the cell's active members, anyone
-    already recorded, people added by an earlier search (``listed_ids``) and just found."""
-    attendances = list(session.attendances.select_related("member__cell"))
-    recorded = {a.member_id for a in attendances}
-    listed = (
-        Member.objects.filter(
-            Q(cell_id=session.cell_id, active=True) | Q(pk__in=[int(pk) for pk in listed_ids])
-        )
-        .exclude(pk__in=recorded)
-        .select_related("cell")
-    )
-    people = {m.pk: m for m in listed}
-    people.update({a.member_id: a.member for a in attendances})
-    people.update({m.pk: m for m in found})
-    # The cell's own members first, then everyone else; by name within each group.
-    members = sorted(
-        people.values(), key=lambda m: (m.cell_id != session.cell_id, m.search_name, m.pk)
-    )
-    outputs = list(session.outputs.select_related("work_type", "household").order_by("pk"))
-    used_types = {o.work_type_id for o in outputs}
-    return LogData(
-        workdays={a.member_id: _plain(a.workdays) for a in attendances},
-        members=members,
-        outputs=outputs,
-        photos=list(session.photos.all()),
-        work_types=list(
-            WorkType.objects.filter(Q(active=True) | Q(pk__in=used_types)).order_by(
-                "sort_order", "name"
-            )
-        ),
-        households=list(Household.objects.filter(village_id=session.village_id)),
-    )
-
-
-def _find_members(query: str, exclude) -> list:
-    folded = fold(query)
-    if not folded:
-        return []
-    return list(
-        Member.objects.filter(active=True, search_name__contains=folded)
-        .exclude(pk__in=exclude)
-        .select_related("cell")
-        .order_by("search_name", "pk")[:FIND_LIMIT]
-    )
-
-
-def _plain(number: Decimal) -> Decimal:
-    """40.00 → 40 and 1.0 → 1 for display in a number box; 0.5 and 12.75 stay as they are."""
-    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
 
 
 def _output_initial(output) -> dict:
@@ -103,7 +32,7 @@ def _output_initial(output) -> dict:
         "id": output.pk,
         "work_type": output.work_type_id,
         "description": output.description,
-        "quantity": _plain(output.quantity),
+        "quantity": selectors.plain_number(output.quantity),
         "unit": output.unit,
         "household": output.household_id,
         "value_vnd": output.value_vnd,
@@ -111,7 +40,9 @@ def _output_initial(output) -> dict:
     }
 
 
-def _build_forms(session, log: LogData, data=None, files=None, found_ids=frozenset()) -> dict:
+def _build_forms(
+    session, log: selectors.LogData, data=None, files=None, found_ids=frozenset()
+) -> dict:
     output_kwargs = {"work_types": log.work_types, "households": log.households}
     if data is None:
         return {
@@ -157,7 +88,7 @@ def _hold_judgement(forms: dict) -> None:
             form._errors = ErrorDict()
 
 
-def _with_default_workdays(data, log: LogData):
+def _with_default_workdays(data, log: selectors.LogData):
     """People just found (or whose box a script disabled) sent no workdays: give them the
     stored value or one day, as a first display would."""
     missing = [m.pk for m in log.members if f"workdays_{m.pk}" not in data]
@@ -260,11 +191,11 @@ def session_log(request, pk):
     if request.method == "POST":
         data, files = request.POST, request.FILES
         listed_ids = [pk for pk in data.getlist("listed") if pk.isdigit()]
-        log = _log_data(session, listed_ids=listed_ids)
+        log = selectors.log_data(session, listed_ids=listed_ids)
         if action == "find":
             searched = True
             query = data.get("search", "")[:120]
-            found = _find_members(query, exclude=[m.pk for m in log.members])
+            found = selectors.find_members(query, exclude=[m.pk for m in log.members])
             log.members += found
         elif action == "add_output":
             data = _one_more(data, "outputs")
@@ -284,7 +215,7 @@ def session_log(request, pk):
             _hold_judgement(forms)
     else:
         files = None
-        log = _log_data(session)
+        log = selectors.log_data(session)
         forms = _build_forms(session, log)
 
     return render(

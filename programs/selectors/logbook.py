@@ -1,0 +1,77 @@
+"""Reads for the cell secretary's log page."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from programs.models import Household, Member, WorkType
+from programs.text import fold
+
+__all__ = ["FIND_LIMIT", "LogData", "find_members", "log_data", "plain_number"]
+
+FIND_LIMIT = 20
+
+
+@dataclass
+class LogData:
+    """What the log page shows of the session, read in a fixed number of queries."""
+
+    workdays: dict = field(default_factory=dict)
+    members: list = field(default_factory=list)
+    outputs: list = field(default_factory=list)
+    photos: list = field(default_factory=list)
+    work_types: list = field(default_factory=list)
+    households: list = field(default_factory=list)
+
+
+def log_data(session, *, listed_ids=(), found=()) -> LogData:
+    """The session's log as stored, and the people to list: the cell's active members, anyone
+    already recorded, people added by an earlier search (``listed_ids``) and just found."""
+    attendances = list(session.attendances.select_related("member__cell"))
+    recorded = {a.member_id for a in attendances}
+    listed = (
+        Member.objects.filter(
+            Q(cell_id=session.cell_id, active=True) | Q(pk__in=[int(pk) for pk in listed_ids])
+        )
+        .exclude(pk__in=recorded)
+        .select_related("cell")
+    )
+    people = {m.pk: m for m in listed}
+    people.update({a.member_id: a.member for a in attendances})
+    people.update({m.pk: m for m in found})
+    # The cell's own members first, then everyone else; by name within each group.
+    members = sorted(
+        people.values(), key=lambda m: (m.cell_id != session.cell_id, m.search_name, m.pk)
+    )
+    outputs = list(session.outputs.select_related("work_type", "household").order_by("pk"))
+    used_types = {o.work_type_id for o in outputs}
+    return LogData(
+        workdays={a.member_id: plain_number(a.workdays) for a in attendances},
+        members=members,
+        outputs=outputs,
+        photos=list(session.photos.all()),
+        work_types=list(
+            WorkType.objects.filter(Q(active=True) | Q(pk__in=used_types)).order_by(
+                "sort_order", "name"
+            )
+        ),
+        households=list(Household.objects.filter(village_id=session.village_id)),
+    )
+
+
+def find_members(query: str, exclude) -> list:
+    folded = fold(query)
+    if not folded:
+        return []
+    return list(
+        Member.objects.filter(active=True, search_name__contains=folded)
+        .exclude(pk__in=exclude)
+        .select_related("cell")
+        .order_by("search_name", "pk")[:FIND_LIMIT]
+    )
+
+
+def plain_number(number: Decimal) -> Decimal:
+    """40.00 → 40 and 1.0 → 1 for display in a number box; 0.5 and 12.75 stay as they are."""
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
