@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import (
@@ -36,6 +36,7 @@ from programs.services import (
     record_change,
     remember_form,
 )
+from programs.text import vn_number
 
 
 @dataclass
@@ -74,13 +75,6 @@ class LogInput:
     photo_deletes: set[int] = field(default_factory=set)
 
 
-def _number(value) -> str:
-    """1 rather than 1,0 and 0,5 as people write them, in the active language's format."""
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        value = value.quantize(Decimal(1))
-    return formats.number_format(value, use_l10n=True, force_grouping=True)
-
-
 def _check_loggable(session: LabourSession, *, submit: bool, today: datetime.date):
     if session.log_is_locked:
         raise ValidationError(
@@ -111,27 +105,27 @@ def _apply_attendance(session, wanted: dict[int, Decimal]) -> tuple[list[str], l
     old, new = [], []
     for member_id, row in existing.items():
         if member_id not in wanted:
-            old.append(f"{row.member} ({_number(row.workdays)})")
+            old.append(f"{row.member} ({vn_number(row.workdays)})")
             row.delete()
         elif row.workdays != wanted[member_id]:
-            old.append(f"{row.member} ({_number(row.workdays)})")
+            old.append(f"{row.member} ({vn_number(row.workdays)})")
             row.workdays = wanted[member_id]
             row.full_clean(exclude=["session", "member"])
             row.save(update_fields=["workdays"])
-            new.append(f"{row.member} ({_number(row.workdays)})")
+            new.append(f"{row.member} ({vn_number(row.workdays)})")
     created = []
     for member_id, member in members.items():
         row = Attendance(session=session, member=member, workdays=wanted[member_id])
         row.copy_from_member()
         row.full_clean(exclude=["session"])
         created.append(row)
-        new.append(f"{member} ({_number(row.workdays)})")
+        new.append(f"{member} ({vn_number(row.workdays)})")
     Attendance.objects.bulk_create(created)
     return old, new
 
 
 def _output_label(output: WorkOutput) -> str:
-    text = f"{output.work_type}: {_number(output.quantity)} {output.get_unit_display()}"
+    text = f"{output.work_type}: {vn_number(output.quantity)} {output.get_unit_display()}"
     if output.household_id:
         text += f" ({output.household})"
     return text

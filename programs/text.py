@@ -1,6 +1,9 @@
-"""Text helpers for Vietnamese names."""
+"""Text helpers for Vietnamese: folding names for search, writing numbers and money."""
 
 import unicodedata
+from decimal import Decimal
+
+from django.utils import numberformat
 
 
 def fold(text: str) -> str:
@@ -13,3 +16,37 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text or "")
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return " ".join(stripped.replace("đ", "d").replace("Đ", "D").lower().split())
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """40.00 → 40 and 1.0 → 1; 0.5 and 12.75 stay as they are (no exponent form)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def vn_number(value, decimals: int | None = None) -> str:
+    """1250.5 → "1.250,5", as Vietnamese offices write numbers in either interface language:
+    dots group thousands, a comma marks decimals, and trailing zeros of a Decimal are dropped
+    ("250,00" → "250")."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        value = plain_decimal(value)
+    elif isinstance(value, float):
+        # numberformat cuts decimals off; round first so 66,666 reads 66,7.
+        decimals = 1 if decimals is None else decimals
+        value = round(value, decimals)
+    return numberformat.format(
+        value,
+        decimal_sep=",",
+        decimal_pos=decimals,
+        grouping=3,
+        thousand_sep=".",
+        force_grouping=True,
+    )
+
+
+def vnd(value) -> str:
+    """1500000 → "1.500.000 đ" (a non-breaking space keeps the amount and the đ together)."""
+    if value is None:
+        return ""
+    return f"{vn_number(value)}\N{NO-BREAK SPACE}đ"

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from programs import logbook, selectors
+from programs import logbook, selectors, text
 from programs.models import Attendance, LabourSession, Member, Photo, SessionChange, WorkOutput
 from tests import factories
 
@@ -382,8 +382,8 @@ def test_summary_runs_no_query_of_its_own(world, logged, django_assert_num_queri
 
 
 def test_number_formats():
-    assert selectors.number_text(Decimal("1250.50")) == "1.250,5"
-    assert selectors.number_text(Decimal("250.00")) == "250"
-    assert selectors.number_text(Decimal("0.5")) == "0,5"
-    assert selectors.vnd_text(1_500_000) == "1.500.000\u00a0đ"
-    assert selectors.vnd_text(None) == ""
+    assert text.vn_number(Decimal("1250.50")) == "1.250,5"
+    assert text.vn_number(Decimal("250.00")) == "250"
+    assert text.vn_number(Decimal("0.5")) == "0,5"
+    assert text.vnd(1_500_000) == "1.500.000\u00a0đ"
+    assert text.vnd(None) == ""

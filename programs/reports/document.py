@@ -6,11 +6,12 @@ words here are Vietnamese literals rather than translatable strings.
 """
 
 import datetime
-from decimal import Decimal
 
-from django.utils import numberformat
+from programs.text import vn_number, vnd
 
 from .periods import ROMAN, Period
+
+__all__ = ["vn_number", "vnd"]  # re-exported: templates and tests format through this module
 
 # The person-visit categories of figures.CATEGORY_GROUPS, as a Vietnamese report names them.
 CATEGORY_WORDS = {
@@ -28,34 +29,6 @@ def vietnamese_place_date(place: str, day: datetime.date) -> str:
     text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
     place = (place or "").strip()
     return f"{place}, {text}" if place else text
-
-
-def vn_number(value, decimals: int | None = None) -> str:
-    """1250.5 → "1.250,5": dots group thousands, a comma marks decimals; trailing zeros of a
-    Decimal are dropped ("250,00" → "250")."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-    elif isinstance(value, float):
-        # numberformat cuts decimals off; round first so 66,666 reads 66,7.
-        decimals = 1 if decimals is None else decimals
-        value = round(value, decimals)
-    return numberformat.format(
-        value,
-        decimal_sep=",",
-        decimal_pos=decimals,
-        grouping=3,
-        thousand_sep=".",
-        force_grouping=True,
-    )
-
-
-def vnd(value) -> str:
-    """1500000 → "1.500.000 đ"."""
-    if value is None:
-        return ""
-    return f"{vn_number(value)}\N{NO-BREAK SPACE}đ"
 
 
 def document_number(number: str, abbreviation: str) -> str:

@@ -1,14 +1,13 @@
 """Reads for the cell secretary's log page."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Q
 
 from programs.models import Household, Member, WorkType
-from programs.text import fold
+from programs.text import fold, plain_decimal
 
-__all__ = ["FIND_LIMIT", "LogData", "find_members", "log_data", "plain_number"]
+__all__ = ["FIND_LIMIT", "LogData", "find_members", "log_data"]
 
 FIND_LIMIT = 20
 
@@ -47,7 +46,7 @@ def log_data(session, *, listed_ids=(), found=()) -> LogData:
     outputs = list(session.outputs.select_related("work_type", "household").order_by("pk"))
     used_types = {o.work_type_id for o in outputs}
     return LogData(
-        workdays={a.member_id: plain_number(a.workdays) for a in attendances},
+        workdays={a.member_id: plain_decimal(a.workdays) for a in attendances},
         members=members,
         outputs=outputs,
         photos=list(session.photos.all()),
@@ -70,8 +69,3 @@ def find_members(query: str, exclude) -> list:
         .select_related("cell")
         .order_by("search_name", "pk")[:FIND_LIMIT]
     )
-
-
-def plain_number(number: Decimal) -> Decimal:
-    """40.00 → 40 and 1.0 → 1 for display in a number box; 0.5 and 12.75 stay as they are."""
-    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number

@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from programs.models import (
@@ -16,15 +15,14 @@ from programs.models import (
     SessionChange,
     WorkOutput,
 )
+from programs.text import vn_number, vnd
 
 __all__ = [
     "LogSummary",
     "history_entries",
-    "number_text",
     "plan_cells",
     "session_detail_queryset",
     "session_log_summary",
-    "vnd_text",
 ]
 
 
@@ -62,23 +60,6 @@ def session_detail_queryset():
 # --- The log as the session page shows it ------------------------------------------------------
 
 
-def number_text(value) -> str:
-    """A quantity as Vietnamese offices write it: 1.250,5 — grouped thousands, and no trailing
-    zeros (a quantity of 250.00 m reads "250")."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        value = value.normalize()
-    return formats.number_format(value, use_l10n=True, force_grouping=True)
-
-
-def vnd_text(value) -> str:
-    """Money as "1.500.000 đ" (a non-breaking space keeps the amount and the đ together)."""
-    if value is None:
-        return ""
-    return f"{number_text(int(value))}\u00a0đ"
-
-
 @dataclass
 class CountRow:
     """One line of an attendance table: who (label), how many person-visits, how many
@@ -91,7 +72,7 @@ class CountRow:
 
     @property
     def workdays_text(self) -> str:
-        return "" if self.workdays is None else number_text(self.workdays)
+        return "" if self.workdays is None else vn_number(self.workdays)
 
 
 @dataclass
@@ -115,7 +96,7 @@ class LogSummary:
 
     @property
     def workdays_text(self) -> str:
-        return number_text(self.workdays)
+        return vn_number(self.workdays)
 
     @property
     def is_empty(self) -> bool:
@@ -154,8 +135,8 @@ def session_log_summary(session: LabourSession) -> LogSummary:
         CountRow(_("Villagers"), session.unlisted_villagers, None, True),
     ]
     for output in session.outputs.all():
-        output.quantity_text = number_text(output.quantity)
-        output.value_text = vnd_text(output.value_vnd)
+        output.quantity_text = vn_number(output.quantity)
+        output.value_text = vnd(output.value_vnd)
         summary.outputs.append(output)
     for number, photo in enumerate(session.photos.all(), start=1):
         photo.number = number

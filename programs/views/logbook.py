@@ -23,6 +23,7 @@ from programs.forms import (
     OutputFormSet,
     PhotoEditForm,
 )
+from programs.text import plain_decimal
 
 SAVE_ACTIONS = {"draft", "submit"}
 
@@ -32,7 +33,7 @@ def _output_initial(output) -> dict:
         "id": output.pk,
         "work_type": output.work_type_id,
         "description": output.description,
-        "quantity": selectors.plain_number(output.quantity),
+        "quantity": plain_decimal(output.quantity),
         "unit": output.unit,
         "household": output.household_id,
         "value_vnd": output.value_vnd,
