@@ -294,7 +294,7 @@ class SessionFilterForm(forms.Form):
         cleaned = super().clean()
         committee, cell = cleaned.get("committee"), cleaned.get("cell")
         if committee:
-            self.committee_ids = selectors.committee_subtree_ids(committee)
+            self.committee_ids = permissions.committee_subtree_ids(committee.pk)
             if cell and cell.committee_id not in self.committee_ids:
                 self.add_error(
                     "cell",

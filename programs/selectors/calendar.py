@@ -18,7 +18,6 @@ __all__ = [
     "LATE",
     "LATE_LABEL",
     "CalendarDay",
-    "committee_subtree_ids",
     "feed_sessions",
     "mark_late",
     "month_calendar",
@@ -88,11 +87,6 @@ def month_calendar(user, month: Month, *, today: datetime.date) -> list[Calendar
     return list(days.values())
 
 
-def committee_subtree_ids(committee: PartyCommittee) -> frozenset[int]:
-    """The committee and every committee below it (one query)."""
-    return permissions.committee_subtree_ids(committee.pk)
-
-
 def sessions_filtered(
     user,
     *,
@@ -113,7 +107,11 @@ def sessions_filtered(
     if month:
         sessions = sessions.between(month.first, month.last)
     if committee:
-        ids = committee_ids if committee_ids is not None else committee_subtree_ids(committee)
+        ids = (
+            committee_ids
+            if committee_ids is not None
+            else permissions.committee_subtree_ids(committee.pk)
+        )
         sessions = sessions.filter(cell__committee_id__in=ids)
     if cell:
         sessions = sessions.filter(cell=cell)

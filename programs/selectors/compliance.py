@@ -13,10 +13,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
+from programs import permissions
 from programs.models import Assignment, LabourSession, PartyCell, PartyCommittee
 from programs.planning import Month, months_between
-
-from .calendar import committee_subtree_ids
 
 __all__ = [
     "MAX_COMPLIANCE_MONTHS",
@@ -207,7 +206,7 @@ def compliance_grid(
     """
     Status = LabourSession.Status
     first, last = start.first, end.last
-    committee_ids = committee_subtree_ids(committee)
+    committee_ids = permissions.committee_subtree_ids(committee.pk)
     overlapping = _overlapping(first, last)
     cells = (
         PartyCell.objects.filter(committee_id__in=committee_ids, active=True)
