@@ -9,6 +9,7 @@ the user's reach is a 404 like any other object.
 
 import functools
 import mimetypes
+import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlencode
 
@@ -121,7 +122,11 @@ class ReportSettingsForm(forms.ModelForm):
 def _weasyprint():
     """The weasyprint module, or None when it (or the Pango library it needs) is missing."""
     try:
-        import weasyprint
+        with warnings.catch_warnings():
+            # Without libharfbuzz-subset, WeasyPrint warns at import that a future version will
+            # need it; PDFs are still made (fonts are embedded whole), so it is not our error.
+            warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
+            import weasyprint
     except (ImportError, OSError):
         return None
     return weasyprint
