@@ -80,6 +80,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # ``may``: what the user may do, for menus and buttons (lazy, no query of its own).
+                "programs.context_processors.civic_permissions",
             ],
         },
     },

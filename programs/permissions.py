@@ -1,10 +1,17 @@
 """Every "may this user…" question, answered in one place.
 
 Scopes come from ``Role`` rows: an officer or viewer of a committee covers that committee, every
-committee below it and all their cells; a secretary covers one cell. Superusers cover all.
-Officers manage (write); viewers and secretaries read. Views never test roles themselves: they
-call the fetch-and-check helpers at the bottom, which answer 404 for an object outside the
-user's scope and 403 for a write the user may only read.
+committee below it and all their cells; a secretary covers one cell; a host commune's committee
+(``Role.Kind.HOST``) reads the sessions any cell holds in the villages of its commune, and
+nothing else of those cells. Superusers cover all. Officers manage (write); viewers,
+secretaries and hosts read.
+
+Nothing outside this module tests a role or reads ``Scope`` fields to decide what a user may
+do: views call the fetch-and-check helpers at the bottom (404 for an object outside the user's
+scope, 403 for a write the user may only read) and the named predicates; selectors narrow their
+queries with the querysets here; templates ask the predicates through the ``may`` object of
+``programs.context_processors``. The scope is read once per request (one query for the roles,
+one more for the committee tree when the user has committee roles) and cached on the user.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +20,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from programs.models import Assignment, LabourSession, PartyCell, PartyCommittee, Role, Village
+from programs.models import (
+    Assignment,
+    LabourSession,
+    Member,
+    PartyCell,
+    PartyCommittee,
+    Role,
+    Village,
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +39,8 @@ class Scope:
     managed_committees: frozenset[int] = field(default_factory=frozenset)
     viewed_committees: frozenset[int] = field(default_factory=frozenset)
     secretary_cells: frozenset[int] = field(default_factory=frozenset)
+    # Communes whose committee the user reads as host: the sessions held in their villages.
+    host_communes: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def committees(self) -> frozenset[int]:
@@ -31,7 +48,11 @@ class Scope:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.all or self.committees or self.secretary_cells)
+        return not (self.all or self.committees or self.secretary_cells or self.host_communes)
+
+    @property
+    def follows_committees(self) -> bool:
+        return self.all or bool(self.committees)
 
     @property
     def manages_anything(self) -> bool:
@@ -49,6 +70,15 @@ class Scope:
         if self.all:
             return Q()
         return Q(**{f"{prefix}committee_id__in": self.managed_committees})
+
+    def session_filter(self, prefix: str = "") -> Q:
+        """A filter for sessions (or rows whose session is at ``prefix``) the user may read:
+        those of the cells in scope, and those held in a host commune's villages (by the
+        village's commune today: a village moved by the 2025 reform follows its new commune)."""
+        cells = self.cell_filter(f"{prefix}cell__")
+        if self.all or not self.host_communes:
+            return cells
+        return cells | Q(**{f"{prefix}village__commune_id__in": self.host_communes})
 
 
 def _committee_children() -> dict[int | None, list[int]]:
@@ -83,14 +113,18 @@ def scope_for(user) -> Scope:
     elif user.is_superuser:
         scope = Scope(all=True)
     else:
-        managed, viewed, cells = set(), set(), set()
-        for kind, committee_id, cell_id in Role.objects.filter(user=user).values_list(
-            "kind", "committee_id", "cell_id"
+        managed, viewed, cells, communes = set(), set(), set(), set()
+        # The host committee's commune comes with the roles (a join, not another query).
+        for kind, committee_id, cell_id, commune_id in Role.objects.filter(user=user).values_list(
+            "kind", "committee_id", "cell_id", "committee__commune_id"
         ):
             if kind == Role.Kind.OFFICER:
                 managed.add(committee_id)
             elif kind == Role.Kind.VIEWER:
                 viewed.add(committee_id)
+            elif kind == Role.Kind.HOST:
+                if commune_id is not None:
+                    communes.add(commune_id)
             else:
                 cells.add(cell_id)
         # The committee tree is read (one query) only for users with committee roles.
@@ -100,6 +134,7 @@ def scope_for(user) -> Scope:
             managed_committees=managed_all,
             viewed_committees=_descendants(viewed, children) - managed_all,
             secretary_cells=frozenset(cells),
+            host_communes=frozenset(communes),
         )
     user._civic_scope = scope
     return scope
@@ -134,10 +169,71 @@ def cells_managed_by(user) -> QuerySet:
 
 
 def sessions_visible_to(user) -> QuerySet:
+    """Sessions the user may read: their cells' and, as host, those held in their commune."""
+    scope = scope_for(user)
+    if scope.is_empty:
+        return LabourSession.objects.none()
+    return LabourSession.objects.filter(scope.session_filter())
+
+
+def sessions_of_cells_visible_to(user) -> QuerySet:
+    """Sessions of the cells in the user's scope, without those read as host: the lists that
+    are about the cells' work (reviews, dashboards), not about a commune's villages."""
     scope = scope_for(user)
     if scope.is_empty:
         return LabourSession.objects.none()
     return LabourSession.objects.filter(scope.cell_filter("cell__"))
+
+
+def sessions_hosted_for(user) -> QuerySet:
+    """Sessions other committees' cells hold in the villages of the user's host communes."""
+    scope = scope_for(user)
+    if not scope.host_communes:
+        return LabourSession.objects.none()
+    return LabourSession.objects.filter(village__commune_id__in=scope.host_communes).exclude(
+        scope.cell_filter("cell__")
+    )
+
+
+def assignments_visible_to(user) -> QuerySet:
+    return Assignment.objects.filter(scope_for(user).cell_filter("cell__"))
+
+
+def cells_followed_by(user) -> QuerySet:
+    """Active cells under the committees the user follows as officer or viewer (every active
+    cell for a superuser); none for a secretary or a host: the dashboard's cells."""
+    scope = scope_for(user)
+    if not scope.follows_committees:
+        return PartyCell.objects.none()
+    cells = PartyCell.objects.filter(active=True)
+    if not scope.all:
+        cells = cells.filter(committee_id__in=scope.committees)
+    return cells
+
+
+def cells_of_secretary(user) -> QuerySet:
+    """The cells the user is secretary of (their overview)."""
+    return PartyCell.objects.filter(id__in=scope_for(user).secretary_cells)
+
+
+def sessions_to_review_for(user) -> QuerySet:
+    """Logs submitted for confirmation in the cells the user follows (officers, viewers)."""
+    if not can_see_reviews(user):
+        return LabourSession.objects.none()
+    return sessions_of_cells_visible_to(user).filter(log_status=LabourSession.LogStatus.SUBMITTED)
+
+
+def members_for_session_log(session: LabourSession) -> QuerySet:
+    """The people a session's log may name besides those already recorded: active members of
+    the cells of the session's own committee, and active people attached to no cell (commune
+    cadres, soldiers who come along).
+
+    The cadres who turn out with a cell are those of its own committee's agencies; the members
+    of other committees are not this cell's to record, and the log form's search must not let
+    a cell secretary browse every committee's names. One join, no extra query."""
+    return Member.objects.filter(
+        Q(cell__committee_id=session.cell.committee_id) | Q(cell__isnull=True), active=True
+    )
 
 
 def villages_visible_to(user) -> QuerySet:
@@ -175,7 +271,16 @@ def can_manage_cell(user, cell: PartyCell) -> bool:
 
 
 def can_view_session(user, session: LabourSession) -> bool:
-    return can_view_cell(user, session.cell)
+    """Read a session: its cell is in scope, or it was held in a host commune's village."""
+    if can_view_cell(user, session.cell):
+        return True
+    return session.village.commune_id in scope_for(user).host_communes
+
+
+def reads_as_host(user, session: LabourSession) -> bool:
+    """The user sees this session only as the host commune: its cell's and village's pages and
+    every other record of that committee stay closed to them."""
+    return not can_view_cell(user, session.cell) and can_view_session(user, session)
 
 
 def can_manage_session(user, session: LabourSession) -> bool:
@@ -198,8 +303,48 @@ def can_review_log(user, session: LabourSession) -> bool:
 def can_see_reviews(user) -> bool:
     """The list of logs waiting for confirmation: officers (who act on it) and viewers (who
     follow it read-only); a cell secretary has their own cell on the overview instead."""
+    return scope_for(user).follows_committees
+
+
+def can_see_dashboard(user) -> bool:
+    """The month at a glance of the committees followed: officers, viewers, superusers."""
+    return scope_for(user).follows_committees
+
+
+def can_see_compliance(user) -> bool:
+    """The compliance grid is a committee's: officers, viewers, superusers."""
+    return scope_for(user).follows_committees
+
+
+def is_cell_secretary(user) -> bool:
+    return bool(scope_for(user).secretary_cells)
+
+
+def is_host(user) -> bool:
+    """Reads the sessions held in the villages of some commune, as its committee."""
+    return bool(scope_for(user).host_communes)
+
+
+def has_any_role(user) -> bool:
+    """Any role at all (or a superuser): the calendar and the session list are theirs."""
+    return not scope_for(user).is_empty
+
+
+def can_see_sessions(user) -> bool:
+    """The calendar, the session list and the calendar feed: anyone who may read a session."""
+    return has_any_role(user)
+
+
+def can_see_reports(user) -> bool:
+    """Reports are about cells in scope: a host alone has none (reports of another committee
+    are that committee's)."""
     scope = scope_for(user)
-    return scope.all or bool(scope.committees)
+    return scope.follows_committees or bool(scope.secretary_cells)
+
+
+def can_open_admin(user) -> bool:
+    """The admin site lets in active staff users (Django's own rule, named here)."""
+    return bool(user.is_active and user.is_staff)
 
 
 def can_view_committee(user, committee: PartyCommittee) -> bool:
@@ -228,7 +373,7 @@ def get_session_or_404(user, pk, *, write: bool = False, queryset=None) -> Labou
     queryset = queryset if queryset is not None else LabourSession.objects.all()
     queryset = queryset.select_related("cell__committee", "village", "directive")
     try:
-        session = queryset.filter(scope_for(user).cell_filter("cell__")).get(pk=pk)
+        session = queryset.filter(scope_for(user).session_filter()).get(pk=pk)
     except (LabourSession.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if write and not can_manage_session(user, session):

@@ -159,13 +159,15 @@ class Member(FoldedNameModel, TimeStampedModel):
 
 
 class Role(TimeStampedModel):
-    """What a user may do: officer or viewer of a committee (with the cells below it), or
-    secretary of one cell."""
+    """What a user may do: officer or viewer of a committee (with the cells below it),
+    secretary of one cell, or host: the committee of a commune (Đảng ủy xã) that reads the
+    sessions other committees' cells hold in its villages, and nothing else of theirs."""
 
     class Kind(models.TextChoices):
         OFFICER = "officer", _("officer")
         VIEWER = "viewer", _("viewer")
         SECRETARY = "secretary", _("cell secretary")
+        HOST = "host", _("host commune (reads sessions held in its villages)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -197,7 +199,11 @@ class Role(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind__in=["officer", "viewer"], committee__isnull=False, cell__isnull=True)
+                    Q(
+                        kind__in=["officer", "viewer", "host"],
+                        committee__isnull=False,
+                        cell__isnull=True,
+                    )
                     | Q(kind="secretary", cell__isnull=False, committee__isnull=True)
                 ),
                 name="role_target_matches_kind",
@@ -234,6 +240,16 @@ class Role(TimeStampedModel):
             if self.cell_id:
                 raise ValidationError(
                     {"cell": _("Officers and viewers are attached to a committee, not a cell.")}
+                )
+            # The database cannot see the committee's commune from here: checked only here.
+            if self.kind == self.Kind.HOST and self.committee.commune_id is None:
+                raise ValidationError(
+                    {
+                        "committee": _(
+                            "A host role belongs to a commune's party committee: choose a "
+                            "committee whose commune is set."
+                        )
+                    }
                 )
 
 

@@ -9,8 +9,8 @@ import datetime
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 
-from programs.models import Assignment, LabourSession, Member, PartyCell, Role
-from programs.permissions import scope_for
+from programs.models import Assignment, LabourSession, Member
+from programs.permissions import cells_followed_by, cells_of_secretary, sessions_hosted_for
 from programs.planning import Month
 
 from .calendar import LATE_LABEL, mark_late
@@ -23,10 +23,9 @@ __all__ = [
     "AWAITING_LOG_PER_CELL",
     "DASHBOARD_LIST_LIMIT",
     "RECENT_SESSIONS_PER_CELL",
-    "cells_in_scope",
     "dashboard",
+    "hosted_sessions",
     "next_weekend",
-    "roles_for",
     "secretary_overview",
 ]
 
@@ -36,32 +35,10 @@ RECENT_SESSIONS_PER_CELL = 5
 AWAITING_LOG_PER_CELL = 10
 
 
-def roles_for(user):
-    return list(
-        Role.objects.filter(user=user)
-        .select_related("committee", "cell__committee")
-        .order_by("kind", "committee__name", "cell__name")
-    )
-
-
-def cells_in_scope(user):
-    scope = scope_for(user)
-    return PartyCell.objects.filter(scope.cell_filter()).select_related("committee")
-
-
 def next_weekend(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The coming Saturday and Sunday; this weekend's when today is one of them."""
     saturday = today + datetime.timedelta(days=5 - today.weekday())
     return saturday, saturday + datetime.timedelta(days=1)
-
-
-def _committee_cells(user):
-    """Active cells under the committees the user follows (all of them for a superuser)."""
-    scope = scope_for(user)
-    cells = PartyCell.objects.filter(active=True)
-    if not scope.all:
-        cells = cells.filter(committee_id__in=scope.committees)
-    return cells
 
 
 def dashboard(user, today: datetime.date) -> dict:
@@ -75,7 +52,7 @@ def dashboard(user, today: datetime.date) -> dict:
     """
     Status = LabourSession.Status
     month = Month.of(today)
-    cells = _committee_cells(user)
+    cells = cells_followed_by(user)
     month_sessions = LabourSession.objects.filter(
         cell__in=cells, date__gte=month.first, date__lte=month.last
     )
@@ -137,7 +114,7 @@ def secretary_overview(user, today: datetime.date) -> dict:
     the last few sessions, the members, and the village the cell is assigned to now."""
     Status = LabourSession.Status
     cells = list(
-        PartyCell.objects.filter(id__in=scope_for(user).secretary_cells)
+        cells_of_secretary(user)
         .select_related("committee")
         .prefetch_related(
             Prefetch(
@@ -224,3 +201,21 @@ def secretary_overview(user, today: datetime.date) -> dict:
         cell.awaiting_log = awaiting_by_cell.get(cell.pk, [])
         cell.returned_logs = returned_by_cell.get(cell.pk, [])
     return {"cells": cells}
+
+
+def hosted_sessions(user, today: datetime.date) -> dict:
+    """For a host commune's committee: this month's sessions that other committees' cells hold
+    in its villages (``sessions``, the first ``DASHBOARD_LIST_LIMIT`` by date, and ``count``).
+    Two queries whatever the number."""
+    month = Month.of(today)
+    sessions = (
+        sessions_hosted_for(user)
+        .filter(date__gte=month.first, date__lte=month.last)
+        .select_related("cell__committee", "village")
+        .order_by("date", "start_time", "id")
+    )
+    return {
+        "month": month,
+        "count": sessions.count(),
+        "sessions": mark_late(sessions[:DASHBOARD_LIST_LIMIT], today),
+    }

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from programs.models import Household, Member, WorkType
+from programs.permissions import members_for_session_log
 from programs.text import fold, plain_decimal
 
 __all__ = ["FIND_LIMIT", "LogData", "find_members", "log_data"]
@@ -26,12 +27,15 @@ class LogData:
 
 def log_data(session, *, listed_ids=(), found=()) -> LogData:
     """The session's log as stored, and the people to list: the cell's active members, anyone
-    already recorded, people added by an earlier search (``listed_ids``) and just found."""
+    already recorded, people added by an earlier search (``listed_ids``) and just found.
+    ``listed_ids`` come back from the browser, so they are held to the people a search may
+    find (``permissions.members_for_session_log``): a forged id lists nobody else."""
     attendances = list(session.attendances.select_related("member__cell"))
     recorded = {a.member_id for a in attendances}
+    findable = members_for_session_log(session).filter(pk__in=[int(pk) for pk in listed_ids])
     listed = (
         Member.objects.filter(
-            Q(cell_id=session.cell_id, active=True) | Q(pk__in=[int(pk) for pk in listed_ids])
+            Q(cell_id=session.cell_id, active=True) | Q(pk__in=findable.values("pk"))
         )
         .exclude(pk__in=recorded)
         .select_related("cell")
@@ -59,12 +63,15 @@ def log_data(session, *, listed_ids=(), found=()) -> LogData:
     )
 
 
-def find_members(query: str, exclude) -> list:
+def find_members(session, query: str, exclude) -> list:
+    """Up to ``FIND_LIMIT`` people whose name contains ``query`` (diacritics and case aside),
+    among those the session's log may name (``permissions.members_for_session_log``)."""
     folded = fold(query)
     if not folded:
         return []
     return list(
-        Member.objects.filter(active=True, search_name__contains=folded)
+        members_for_session_log(session)
+        .filter(search_name__contains=folded)
         .exclude(pk__in=exclude)
         .select_related("cell")
         .order_by("search_name", "pk")[:FIND_LIMIT]

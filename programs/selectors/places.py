@@ -7,7 +7,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 
 from programs.models import Assignment, PartyCell, Village, VillageName
-from programs.permissions import scope_for, sessions_visible_to
+from programs.permissions import assignments_visible_to, sessions_visible_to
 
 from .calendar import mark_late
 
@@ -83,8 +83,8 @@ def village_history(user, village: Village, *, page: str | None, today: datetime
         ),
     )
     assignments = (
-        Assignment.objects.filter(village=village)
-        .filter(scope_for(user).cell_filter("cell__"))
+        assignments_visible_to(user)
+        .filter(village=village)
         .select_related("cell__committee", "directive")
         .order_by("-starts_on", "-id")
     )

@@ -3,19 +3,10 @@
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from programs.models import Attendance, LabourSession, WorkOutput
-from programs.permissions import scope_for
+from programs.models import Attendance, WorkOutput
+from programs.permissions import sessions_to_review_for
 
 __all__ = ["logs_waiting_for_review"]
-
-
-def _waiting(user):
-    scope = scope_for(user)
-    if not (scope.all or scope.committees):
-        return LabourSession.objects.none()
-    return LabourSession.objects.filter(
-        scope.cell_filter("cell__"), log_status=LabourSession.LogStatus.SUBMITTED
-    )
 
 
 def _count_of(model):
@@ -38,7 +29,7 @@ def logs_waiting_for_review(user):
     with ``named`` (named participants), ``person_visits`` (named + counted without names) and
     ``output_count``. One query per page, whatever the number of logs."""
     return (
-        _waiting(user)
+        sessions_to_review_for(user)
         .select_related("cell__committee", "village", "log_submitted_by")
         .annotate(named=_count_of(Attendance), output_count=_count_of(WorkOutput))
         .annotate(

@@ -75,8 +75,7 @@ CELLS_PER_PAGE = 50
 def compliance(request):
     """The compliance grid of one committee (and those below it) over a period of months."""
     user = request.user
-    scope = permissions.scope_for(user)
-    if not (scope.all or scope.committees):
+    if not permissions.can_see_compliance(user):
         # A secretary asking for a committee learns nothing about it: the same 404 as for an
         # unknown id. Without a committee the page simply is not theirs.
         if request.GET.get("committee"):

@@ -196,7 +196,7 @@ def session_log(request, pk):
         if action == "find":
             searched = True
             query = data.get("search", "")[:120]
-            found = selectors.find_members(query, exclude=[m.pk for m in log.members])
+            found = selectors.find_members(session, query, exclude=[m.pk for m in log.members])
             log.members += found
         elif action == "add_output":
             data = _one_more(data, "outputs")

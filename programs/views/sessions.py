@@ -43,6 +43,8 @@ def session_detail(request, pk):
             "label": session.village.label_on(session.date),
             "changes": selectors.history_entries(session.changes.all()),
             "can_manage": permissions.can_manage_session(request.user, session),
+            # A host commune reads the session, not the cell's or the village's pages.
+            "reads_as_host": permissions.reads_as_host(request.user, session),
             "log": selectors.session_log_summary(session),
             "can_log": session.can_be_logged and permissions.can_log_session(request.user, session),
             "can_review": can_review,
