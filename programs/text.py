@@ -1,9 +1,24 @@
-"""Text helpers for Vietnamese: folding names for search, writing numbers and money."""
+"""Text helpers for Vietnamese: one Unicode form for stored text, folding names for search,
+writing numbers and money."""
 
 import unicodedata
 from decimal import Decimal
 
 from django.utils import numberformat
+
+
+def nfc(value: str) -> str:
+    """``value`` in Unicode Normalization Form C: "Đặng" as one code point per letter-with-marks.
+
+    Some phone keyboards send Vietnamese decomposed (NFD: "a" + combining dot below + combining
+    circumflex…), which looks the same on screen but is a different string to the database: the
+    same name would be stored two ways, and exact matches, uniqueness and sorting would split
+    them. Request data is normalised once, by ``programs.middleware.NormalizeTextMiddleware``;
+    code that reads text from elsewhere (a file import) calls this function on it.
+    """
+    if not value or value.isascii():
+        return value
+    return unicodedata.normalize("NFC", value)
 
 
 def fold(text: str) -> str:
