@@ -31,7 +31,6 @@ def resolve_scope(user, params) -> ReportScope:
     Without any, the user's first committee (or, for a secretary, their cell). A scope outside
     the user's reach is a 404, as for any other object.
     """
-    scope = permissions.scope_for(user)
     visible_cells = permissions.cells_visible_to(user).values("id")
     if (pk := _pk(params, "cell")) is not None:
         cell = permissions.get_cell_or_404(user, pk)
@@ -77,8 +76,9 @@ def resolve_scope(user, params) -> ReportScope:
     if pk is None:
         committee = _default_committee(user)
         if committee is None:
+            # A secretary's cell; a host alone has none here (reports are about cells in scope).
             cell = permissions.cells_visible_to(user).select_related("committee").first()
-            if cell is None or scope.is_empty:
+            if cell is None:
                 raise Http404
             return resolve_scope(user, {"cell": str(cell.pk)})
     else:
