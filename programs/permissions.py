@@ -237,7 +237,10 @@ def members_for_session_log(session: LabourSession) -> QuerySet:
 
 
 def villages_visible_to(user) -> QuerySet:
-    """Villages a visible cell is (or was) assigned to, holds sessions in, or belongs to."""
+    """Villages a visible cell is (or was) assigned to, holds sessions in, or belongs to.
+
+    A host's communes add nothing here: a host reads sessions, not the village pages, filters
+    and reports, which show the other committees' assignments and figures."""
     scope = scope_for(user)
     if scope.all:
         return Village.objects.all()

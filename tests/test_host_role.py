@@ -5,7 +5,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -217,3 +218,25 @@ def test_host_role_on_a_cell_is_refused_by_the_database(world):
 def test_host_role_validates(world):
     committee = factories.committee(name="Đảng ủy xã Bình An", commune=world["commune"])
     Role(user=world["viewer"], kind=Role.Kind.HOST, committee=committee).full_clean()
+
+
+def test_host_overview_queries_do_not_grow_with_sessions(
+    client, host_world, django_assert_num_queries
+):
+    client.force_login(host_world["host"])
+    url = reverse("programs:home")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    today = timezone.localdate()
+    for _n in range(30):
+        cell = factories.cell(committee=host_world["committee"])
+        factories.session(
+            cell=cell,
+            village=host_world["other_village"],
+            directive=host_world["directive"],
+            date=today,
+        )
+    with django_assert_num_queries(len(one)):
+        response = client.get(url)
+    assert response.context["hosted"]["count"] == 31
+    assert len(response.context["hosted"]["sessions"]) == 25  # the rest are in the list
