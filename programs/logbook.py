@@ -127,8 +127,8 @@ def _apply_attendance(session, wanted: dict[int, Decimal]) -> tuple[list[str], l
 def _output_label(output: WorkOutput) -> str:
     """Every field of a row of work done, as people read it, so any change shows as old → new.
 
-    "Thủy lợi: 40 m · Lắp kênh · hộ: Quan Văn Thính · giá trị: 1.500.000 đ (Cán bộ đóng góp)";
-    empty fields are left out.
+    "Canals: 40 m · Precast canal · household: Quan Văn Thính · value: 1.500.000 đ (Cadres'
+    contributions)", in the user's language; empty fields are left out.
     """
     parts = [f"{output.work_type}: {vn_number(output.quantity)} {output.get_unit_display()}"]
     if output.description:
