@@ -522,3 +522,51 @@ def test_rows_of_a_loader_without_marks_are_taken_over_not_doubled(db):
             assert after[label] == n, label
     # Everything but its sessions (people's, as far as it can tell) is the demo's again.
     assert DemoRecord.objects.filter(key__startswith="village:").count() == 6
+
+
+def test_the_demo_gives_way_to_an_assignment_people_made(db):
+    demo_load()
+    cell = PartyCell.objects.get(name=AGENCY_CELLS[3]["name"])
+    demo_assignment = Assignment.objects.open().get(cell=cell)
+    # Made before overlaps were refused: a year in another village, inside the demo's time.
+    theirs = Assignment.objects.create(
+        cell=cell,
+        directive=demo_assignment.directive,
+        village=Village.objects.get(name="Nà Muông"),
+        starts_on=datetime.date(2024, 1, 1),
+        ends_on=datetime.date(2024, 12, 31),
+    )
+    result = demo_load()
+    theirs_before = (theirs.village_id, theirs.starts_on, theirs.ends_on)
+    theirs.refresh_from_db()
+    assert (theirs.village_id, theirs.starts_on, theirs.ends_on) == theirs_before
+    demo_assignment.refresh_from_db()
+    assert demo_assignment.ends_on == datetime.date(2023, 12, 31)
+    assert _overlaps(Assignment.objects.filter(cell=cell)) == []
+    assert f"assignment of {cell} ends on 31/12/2023" in result.summary()
+
+
+def test_the_summary_names_what_people_changed_and_where_the_demo_gave_way(db):
+    today = timezone.localdate()
+    demo_load(today=today)
+    village = Village.objects.get(name="Chẩu Quân")
+    village.name = "Chẩu Quân (mới)"
+    village.save()
+    cell = PartyCell.objects.get(name=AGENCY_CELLS[0]["name"])
+    upcoming = [p for p in _schedule(today) if p.cell_index == 0][-1]
+    session = LabourSession.objects.get(cell=cell, date=upcoming.date)
+    session.delete()  # a person replaces the demo's planned session with their own
+    mine = session_create(
+        user=get_user_model().objects.get(username="officer"),
+        directive=session.directive,
+        cell=cell,
+        village=session.village,
+        date=upcoming.date,
+        planned_work="Việc nhập tay",
+    )
+    summary = demo_load(today=today).summary()
+    assert summary.startswith("Demo loaded:")
+    assert "Left as people changed them: 1 village." in summary
+    assert "Left 1 of the demo's session dates" in summary
+    mine.refresh_from_db()
+    assert mine.planned_work == "Việc nhập tay"
