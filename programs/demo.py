@@ -986,10 +986,11 @@ def _load_sessions(
     assignments = list(
         Assignment.objects.filter(directive=plan, cell__in=cells).select_related("village")
     )
+    # The demo's own members attend its sessions; people added to a demo cell are not
+    # written into them.
+    members = Member.objects.filter(pk__in=ledger.owned_ids(Member)).order_by("full_name")
     village_cell_members = {}
-    cell_members = {
-        cell.pk: list(cell.members.filter(active=True).order_by("full_name")) for cell in cells
-    }
+    cell_members = {cell.pk: list(members.filter(cell=cell, active=True)) for cell in cells}
     saved, synced, taken, left_over = {}, {}, [], {}
     article = None
     for number, planned in enumerate(schedule):
@@ -1046,9 +1047,7 @@ def _load_sessions(
         _sync_history(session, users["officer"], rescheduled=previous is not None)
         if held:
             if village.pk not in village_cell_members:
-                village_cell_members[village.pk] = list(
-                    Member.objects.filter(cell__home_village=village).order_by("full_name")
-                )
+                village_cell_members[village.pk] = list(members.filter(cell__home_village=village))
             people = _attendees(planned, number, cell_members[cell.pk])
             people += village_cell_members[village.pk]
             _sync_attendance(session, people, number)
@@ -1235,8 +1234,15 @@ def _outputs(planned, menu, village, households):
                 FundingSource.CADRES,
             ),
         ]
-    helped = (
-        village.households.exclude(status=Household.Status.ORDINARY).order_by("head_name").first()
+    # The demo's own households only: people's are not written into the demo's sessions.
+    helped = min(
+        (
+            h
+            for h in households.values()
+            if h.village_id == village.pk and h.status != Household.Status.ORDINARY
+        ),
+        key=lambda h: h.head_name,
+        default=None,
     )
     return [
         (name, text, Decimal(quantity), unit, helped if for_household else None, value, funding)
