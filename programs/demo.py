@@ -965,6 +965,7 @@ def _load_sessions(
     ledger: _Ledger, *, today, plan, cells, households, work_types, users, new_files
 ):
     schedule = _schedule(today)
+    _adopt_older_demo_sessions(ledger, cells=cells, plan=plan, users=users)
     # Which demo sessions people have used is judged before this run writes anything.
     demo_sessions, untouched = {}, set()
     for key in list(ledger.records(LabourSession)):
@@ -1061,7 +1062,10 @@ def _load_sessions(
     movable = untouched | {session.pk for session in synced.values()}
     if article is not None:
         _sync_photos(ledger, article, users["secretary"], new_files, movable)
-    _delete_unused(ledger, left_over, untouched)
+    # Left-over sessions go now their photos have moved on (and so do stale ones that kept
+    # the article's photos until now).
+    stale = {key: s for key, s in demo_sessions.items() if key not in in_schedule}
+    _delete_unused(ledger, {**stale, **left_over}, untouched)
     if taken:
         ledger.notes.append(
             f"Left {len(taken)} of the demo's session dates to sessions people entered for "
@@ -1071,6 +1075,45 @@ def _load_sessions(
     unused = {key: s for key, s in demo_sessions.items() if s.pk in untouched}
     for key, session in {**unused, **synced}.items():
         if LabourSession.objects.filter(pk=session.pk).exists():
+            ledger.mark(session, key, _session_print(session))
+
+
+def _adopt_older_demo_sessions(ledger: _Ledger, *, cells, plan, users):
+    """Mark the sessions an older loader (before the marks) wrote, so they are updated and
+    moved like the demo's own instead of piling up next to new ones.
+
+    Only a session nobody used is taken over: created by the demo officer, never edited
+    (version 1), with only the history entries the loader writes (no values, no reason but
+    the postponement's or cancellation's, all by the officer) and only the article's photos.
+    A session people entered always has a history entry with values or a reason.
+    """
+    Action = SessionChange.Action
+    loader_actions = {Action.CREATED, Action.RESCHEDULED, Action.POSTPONED, Action.CANCELLED}
+    captions = {caption for caption, *_ in ARTICLE_PHOTOS}
+    officer = users["officer"]
+    marked = ledger.owned_ids(LabourSession)
+    candidates = (
+        LabourSession.objects.filter(cell__in=cells, directive=plan, created_by=officer, version=1)
+        .exclude(pk__in=marked)
+        .prefetch_related("changes", "photos")
+        .order_by("date")
+    )
+    names = {cell.pk: spec["name"] for cell, spec in zip(cells, AGENCY_CELLS, strict=True)}
+    for session in candidates:
+        changes = list(session.changes.all())
+        if not changes or any(
+            change.changes
+            or change.action not in loader_actions
+            or change.user_id != officer.pk
+            or change.reason not in ("", session.status_reason)
+            for change in changes
+        ):
+            continue
+        if any(photo.caption not in captions for photo in session.photos.all()):
+            continue
+        role = ":rescheduled" if session.rescheduled_from_id else ""
+        key = f"session:{names[session.cell_id]}:{session.date:%Y-%m}{role}"
+        if key not in ledger.records(LabourSession):
             ledger.mark(session, key, _session_print(session))
 
 
@@ -1280,6 +1323,13 @@ def _sync_photos(ledger: _Ledger, session, uploader, new_files, movable: set[int
         if photo is not None and photo.session_id not in movable:
             ledger.release(Photo, key)
             photo = None
+        if photo is None:
+            # An older loader's picture, on a session the demo took over.
+            photo = (
+                Photo.objects.filter(caption=caption, session__in=movable)
+                .exclude(pk__in=ledger.owned_ids(Photo))
+                .first()
+            )
         photo = photo or Photo()
         values = {
             "session": session,
