@@ -5,28 +5,35 @@ Tuyên Quang province; Lâm Bình district and the old communes Bình An and Th�
 committees, their cells and members; about six months of sessions around today, the article's
 Saturday among them (250 m of precast canal, the house of ông Quan Văn Thính); the demo users.
 
-Every row is found by its natural key and updated in place, so loading twice leaves the same
-rows. Sessions are dated relative to today (see ``_schedule``).
+The loader owns only the rows it created: each carries a mark (``DemoRecord``) with a key that
+survives a rename ("village:Phiêng Luông") and a fingerprint of what the loader last wrote.
+A run finds its rows by their marks, updates in place those nobody has changed since, and
+leaves everything else alone: rows people entered, and demo rows people edited or used (a
+session they logged, confirmed, postponed or added a photo to). It deletes only its own
+sessions that left today's schedule and that nobody touched, and it never deletes a file.
+Sessions are dated relative to today (see ``_schedule``).
 """
 
 import datetime
 import io
-import operator
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import reduce
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from programs.models import (
     Assignment,
     Attendance,
     Commune,
+    DemoRecord,
     Directive,
     District,
     FundingSource,
@@ -255,15 +262,27 @@ class DemoLogin:
 class DemoResult:
     counts: dict[str, int]
     logins: list[DemoLogin]
+    # Rows of the demo that people changed, by model, which this run left as they are.
+    kept: dict[type[models.Model], int] = field(default_factory=dict)
+    # What the run did not do, and why ("a person's session already takes …").
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         c = self.counts
-        return (
+        text = (
             f"Demo loaded: {c['villages']} villages, {c['households']} households, "
             f"{c['cells']} party cells, {c['members']} members, {c['sessions']} sessions "
             f"({c['held']} held, {c['planned']} planned, {c['postponed']} postponed, "
             f"{c['cancelled']} cancelled), {c['users']} users."
         )
+        if self.kept:
+            with translation.override("en"):
+                kept = ", ".join(
+                    f"{n} {model._meta.verbose_name if n == 1 else model._meta.verbose_name_plural}"
+                    for model, n in sorted(self.kept.items(), key=lambda item: item[0].__name__)
+                )
+            text += f" Left as people changed them: {kept}."
+        return " ".join([text, *self.notes])
 
 
 class DemoError(Exception):
@@ -281,57 +300,210 @@ class _PlannedSession:
     rescheduled_from: datetime.date | None = None
     # Where a held session's log is in its sign-off (confirmed unless said otherwise).
     log_status: str = ""
+    # The month of the cell's plan this session belongs to ("2026-11"): with the cell, what
+    # names the session in the demo's marks, so it is found again when today moves its date.
+    slot: str = ""
+
+    @property
+    def key(self) -> str:
+        role = ":rescheduled" if self.rescheduled_from else ""
+        return f"session:{AGENCY_CELLS[self.cell_index]['name']}:{self.slot}{role}"
 
 
 def demo_load(*, password: str = DEFAULT_PASSWORD, today: datetime.date | None = None):
     """Create or update the demo world, in one transaction, and return what it now holds.
 
-    Side effects: writes geography, directives, committees, cells, members, assignments,
-    sessions (with attendance, outputs, history entries and two generated photos), the office
-    group and the five demo users, whose passwords are set to ``password``. Sessions of the
-    demo's agency cells under Kế hoạch 54-KH/HU that are not in today's schedule are deleted
-    (their photo files once the transaction commits). If anything fails, nothing is kept,
-    not even the picture files written on the way.
+    Side effects: writes the demo's geography, directives, committees, cells, members,
+    assignments, sessions (with attendance, outputs, history entries and two generated photos),
+    the office group and the five demo users, and marks each with a ``DemoRecord``. A row the
+    demo wrote is updated only while nobody has changed it since; other rows are never changed
+    or deleted. Demo sessions that left today's schedule are deleted only when nobody used
+    them (no edit, log, sign-off or photo). The demo users' passwords are set to ``password``;
+    their other roles and groups are kept. Files are never deleted; if anything fails,
+    nothing is kept, not even the picture files written on the way.
     """
     today = today or timezone.localdate()
     new_files = []
+    ledger = _Ledger()
     try:
         with transaction.atomic():
             work_types = _work_types()
-            villages, households = _load_geography()
-            _scheme, plan = _load_directives()
-            committee, cells = _load_organisations(villages, plan)
-            users = _load_users(password=password, committee=committee, cells=cells)
+            villages, households = _load_geography(ledger)
+            _scheme, plan = _load_directives(ledger)
+            committee, cells = _load_organisations(ledger, villages, plan)
+            users = _load_users(ledger, password=password, committee=committee, cells=cells)
             _load_sessions(
+                ledger,
                 today=today,
                 plan=plan,
                 cells=cells,
-                villages=villages,
                 households=households,
                 work_types=work_types,
                 users=users,
                 new_files=new_files,
             )
-            return DemoResult(counts=_counts(), logins=_logins(password, committee, cells))
+            return DemoResult(
+                counts=_counts(),
+                logins=_logins(password, committee, cells),
+                kept=dict(ledger.kept),
+                notes=ledger.notes,
+            )
+    except ValidationError as error:
+        for storage, name in new_files:
+            storage.delete(name)
+        raise DemoError(f"The demo could not be loaded ({ledger.current}): {error}") from error
     except BaseException:
         for storage, name in new_files:
             storage.delete(name)
         raise
 
 
-def _upsert(model: type[models.Model], *, defaults: dict | None = None, **keys):
-    """Find the row by its natural key ``keys`` or start one, set ``defaults``, validate, save.
+def _plain(value):
+    """A value as JSON keeps it, the same whether it was just set or read back from the
+    database (250 and 250.00 are one quantity; a time is compared in UTC)."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
 
-    Unlike ``update_or_create`` this runs ``full_clean()``, so the demo obeys the same rules as
-    the forms do.
-    """
-    obj = model.objects.filter(**keys).first() or model(**keys)
-    for field, value in (defaults or {}).items():
-        setattr(obj, field, value)
+
+def _snapshot(obj: models.Model, names) -> dict:
+    """The fields ``names`` of ``obj`` as plain values (foreign keys as ids)."""
+    snapshot = {}
+    for name in names:
+        model_field = obj._meta.get_field(name)
+        snapshot[name] = _plain(getattr(obj, model_field.attname))
+    return snapshot
+
+
+def _wanted(model: type[models.Model], values: dict) -> dict:
+    """What ``_snapshot`` would give once ``values`` are set."""
+    wanted = {}
+    for name, value in values.items():
+        model_field = model._meta.get_field(name)
+        if not model_field.is_relation:
+            value = model_field.to_python(value)
+        wanted[name] = _plain(value)
+    return wanted
+
+
+def _matches(fingerprint, current: dict) -> bool:
+    """Whether a row still holds what the demo last wrote (only the fields both know)."""
+    if fingerprint is None:
+        return False
+    return all(current.get(name) == value for name, value in fingerprint.items() if name in current)
+
+
+def _save_valid(obj: models.Model):
     # The folded search copy is filled by save(); there is nothing to validate yet.
     obj.full_clean(exclude=["search_name"])
     obj.save()
-    return obj
+
+
+class _Ledger:
+    """The demo's marks on its rows, and what this run left alone (for the summary)."""
+
+    def __init__(self):
+        self._records: dict[type[models.Model], dict[str, DemoRecord]] = {}
+        self.kept: Counter[type[models.Model]] = Counter()
+        self.notes: list[str] = []
+        # The key being written, named in the error if a row breaks a rule.
+        self.current = ""
+
+    def records(self, model) -> dict[str, DemoRecord]:
+        if model not in self._records:
+            content_type = ContentType.objects.get_for_model(model)
+            self._records[model] = {
+                record.key: record
+                for record in DemoRecord.objects.filter(content_type=content_type)
+            }
+        return self._records[model]
+
+    def find(self, model, key):
+        """The row marked ``key`` and its mark, or (None, None). The mark of a row people
+        deleted is dropped, so the row can be made again."""
+        self.current = key
+        record = self.records(model).get(key)
+        if record is None:
+            return None, None
+        obj = model._base_manager.filter(pk=record.object_id).first()
+        if obj is None:
+            record.delete()
+            del self.records(model)[key]
+            return None, None
+        return obj, record
+
+    def mark(self, obj, key, fingerprint) -> DemoRecord:
+        records = self.records(type(obj))
+        record = records.get(key)
+        if record is None:
+            records[key] = DemoRecord.objects.create(
+                content_type=ContentType.objects.get_for_model(type(obj)),
+                object_id=obj.pk,
+                key=key,
+                fingerprint=fingerprint,
+            )
+        elif (record.object_id, record.fingerprint) != (obj.pk, fingerprint):
+            record.object_id, record.fingerprint = obj.pk, fingerprint
+            record.save(update_fields=["object_id", "fingerprint"])
+        return records[key]
+
+    def release(self, model, key):
+        """Give up the mark ``key``: its row is people's from now on."""
+        record = self.records(model).pop(key, None)
+        if record is not None:
+            record.delete()
+
+    def owned_ids(self, model) -> set[int]:
+        return {record.object_id for record in self.records(model).values()}
+
+    def own(self, model, key, *, lookup: dict, values: dict | None = None, create=True, new=None):
+        """The demo's row ``key``, made to hold ``lookup`` and ``values`` if nobody changed it.
+
+        Returns ``(row, owned)``; ``owned`` is False for a row the demo leaves as it is, and
+        the row is None when there was none and ``create`` is False. Without a mark, a row
+        that has the natural key ``lookup`` is taken over (the rows of a loader from before
+        the marks, which people cannot be told apart from): as the demo's own if it holds
+        exactly what the demo would write, otherwise marked but never changed. ``new`` is
+        called on a row about to be created (to set a password, say).
+        """
+        desired = {**lookup, **(values or {})}
+        wanted = _wanted(model, desired)
+        obj, record = self.find(model, key)
+        if obj is None:
+            obj = model._base_manager.filter(**lookup).exclude(pk__in=self.owned_ids(model)).first()
+            if obj is not None:
+                current = _snapshot(obj, desired)
+                same = current == wanted
+                self.mark(obj, key, current if same else None)
+                if not same:
+                    self.kept[model] += 1
+                return obj, same
+            if not create:
+                return None, False
+            obj = model(**desired)
+            if new is not None:
+                new(obj)
+            _save_valid(obj)
+            self.mark(obj, key, _snapshot(obj, desired))
+            return obj, True
+        current = _snapshot(obj, desired)
+        if not _matches(record.fingerprint, current):
+            self.kept[model] += 1
+            return obj, False
+        if current != wanted:
+            for name, value in desired.items():
+                setattr(obj, name, value)
+            _save_valid(obj)
+        self.mark(obj, key, _snapshot(obj, desired))
+        return obj, True
 
 
 def _work_types() -> dict[str, WorkType]:
@@ -346,68 +518,68 @@ def _work_types() -> dict[str, WorkType]:
     return found
 
 
-def _load_geography():
-    province = _upsert(
+def _load_geography(ledger: _Ledger):
+    province, _ = ledger.own(
         Province,
-        name="Tuyên Quang",
-        valid_from=None,
-        defaults={"kind": Province.Kind.PROVINCE, "code": "08", "valid_until": None},
+        "province:Tuyên Quang",
+        lookup={"name": "Tuyên Quang", "valid_from": None},
+        values={"kind": Province.Kind.PROVINCE, "code": "08", "valid_until": None},
     )
-    district = _upsert(
+    district, _ = ledger.own(
         District,
-        province=province,
-        name="Lâm Bình",
-        valid_from=None,
-        defaults={"kind": District.Kind.DISTRICT, "valid_until": REFORM_EVE},
+        "district:Lâm Bình",
+        lookup={"province": province, "name": "Lâm Bình", "valid_from": None},
+        values={"kind": District.Kind.DISTRICT, "valid_until": REFORM_EVE},
     )
     # Since 1/7/2025 the merged commune sits directly under the province.
-    new_binh_an = _upsert(
+    new_binh_an, _ = ledger.own(
         Commune,
-        province=province,
-        name="Bình An",
-        valid_from=REFORM_DAY,
-        defaults={"district": None, "valid_until": None, "successor": None},
+        "commune:Bình An (2025)",
+        lookup={"province": province, "name": "Bình An", "valid_from": REFORM_DAY},
+        values={"district": None, "valid_until": None, "successor": None},
     )
     old_communes = {
-        name: _upsert(
+        name: ledger.own(
             Commune,
-            province=province,
-            name=name,
-            valid_from=None,
-            defaults={"district": district, "valid_until": REFORM_EVE, "successor": new_binh_an},
-        )
+            f"commune:{name}",
+            lookup={"province": province, "name": name, "valid_from": None},
+            values={"district": district, "valid_until": REFORM_EVE, "successor": new_binh_an},
+        )[0]
         for name in ("Bình An", "Thổ Bình")
     }
     villages = {}
     for name, kind, old_commune in VILLAGES:
-        village = _upsert(
-            Village, commune=new_binh_an, name=name, defaults={"kind": kind, "active": True}
+        village, _ = ledger.own(
+            Village,
+            f"village:{name}",
+            lookup={"commune": new_binh_an, "name": name},
+            values={"kind": kind, "active": True},
         )
         # The same name in the old commune, so documents about 2021-2025 print the district.
-        _upsert(
+        ledger.own(
             VillageName,
-            village=village,
-            valid_until=REFORM_EVE,
-            defaults={"name": name, "commune": old_communes[old_commune], "valid_from": None},
+            f"villagename:{name}",
+            lookup={"village": village, "valid_until": REFORM_EVE},
+            values={"name": name, "commune": old_communes[old_commune], "valid_from": None},
         )
         villages[name] = village
     households = {}
     for village_name, head_name, status, note in HOUSEHOLDS:
-        households[head_name] = _upsert(
+        households[head_name], _ = ledger.own(
             Household,
-            village=villages[village_name],
-            head_name=head_name,
-            defaults={"status": status, "note": note},
+            f"household:{head_name}",
+            lookup={"village": villages[village_name], "head_name": head_name},
+            values={"status": status, "note": note},
         )
     return villages, households
 
 
-def _load_directives():
-    scheme = _upsert(
+def _load_directives(ledger: _Ledger):
+    scheme, _ = ledger.own(
         Directive,
-        symbol="02-ĐA/TU",
-        issued_on=datetime.date(2021, 5, 23),
-        defaults={
+        "directive:02-ĐA/TU",
+        lookup={"symbol": "02-ĐA/TU", "issued_on": datetime.date(2021, 5, 23)},
+        values={
             "kind": Directive.Kind.SCHEME,
             "number": "02",
             "issuing_body": "Ban Thường vụ Tỉnh ủy Tuyên Quang",
@@ -422,11 +594,11 @@ def _load_directives():
             "effective_until": None,
         },
     )
-    plan = _upsert(
+    plan, _ = ledger.own(
         Directive,
-        symbol="54-KH/HU",
-        issued_on=datetime.date(2021, 6, 15),
-        defaults={
+        "directive:54-KH/HU",
+        lookup={"symbol": "54-KH/HU", "issued_on": datetime.date(2021, 6, 15)},
+        values={
             "kind": Directive.Kind.PLAN,
             "number": "54",
             "issuing_body": "Ban Thường vụ Huyện ủy Lâm Bình",
@@ -447,74 +619,64 @@ def _load_directives():
     return scheme, plan
 
 
-def _load_organisations(villages, plan):
+def _load_organisations(ledger: _Ledger, villages, plan):
     # The district committee outlived the district in this demo: the article's world is kept
     # whole rather than re-drawn after the reform.
-    district_committee = _upsert(
+    district_committee, _ = ledger.own(
         PartyCommittee,
-        parent=None,
-        name="Huyện ủy Lâm Bình",
-        defaults={"kind": PartyCommittee.Kind.DISTRICT, "abbreviation": "HU", "active": True},
+        "committee:Huyện ủy Lâm Bình",
+        lookup={"parent": None, "name": "Huyện ủy Lâm Bình"},
+        values={"kind": PartyCommittee.Kind.DISTRICT, "abbreviation": "HU", "active": True},
     )
-    committee = _upsert(
+    committee, _ = ledger.own(
         PartyCommittee,
-        parent=district_committee,
-        name="Đảng ủy Cơ quan Chính quyền huyện",
-        defaults={"kind": PartyCommittee.Kind.GRASSROOTS, "abbreviation": "ĐU", "active": True},
+        "committee:Đảng ủy Cơ quan Chính quyền huyện",
+        lookup={"parent": district_committee, "name": "Đảng ủy Cơ quan Chính quyền huyện"},
+        values={"kind": PartyCommittee.Kind.GRASSROOTS, "abbreviation": "ĐU", "active": True},
     )
-    commune_committee = _upsert(
+    commune_committee, _ = ledger.own(
         PartyCommittee,
-        parent=district_committee,
-        name="Đảng ủy xã Bình An",
-        defaults={
+        "committee:Đảng ủy xã Bình An",
+        lookup={"parent": district_committee, "name": "Đảng ủy xã Bình An"},
+        values={
             "kind": PartyCommittee.Kind.GRASSROOTS,
             "abbreviation": "ĐU",
             "commune": villages["Phiêng Luông"].commune,
             "active": True,
         },
     )
-    for village in villages.values():
-        village_cell = _upsert(
+    for name, village in villages.items():
+        village_cell, _ = ledger.own(
             PartyCell,
-            committee=commune_committee,
-            name=f"Chi bộ {village}",
-            defaults={"kind": PartyCell.Kind.VILLAGE, "home_village": village, "active": True},
+            f"cell:Chi bộ {name}",
+            lookup={"committee": commune_committee, "name": f"Chi bộ {village}"},
+            values={"kind": PartyCell.Kind.VILLAGE, "home_village": village, "active": True},
         )
-        for row in VILLAGE_CELL_MEMBERS.get(village.name, []):
-            _upsert_member(village_cell, row, organisation="UBND xã Bình An")
+        for row in VILLAGE_CELL_MEMBERS.get(name, []):
+            _own_member(ledger, f"Chi bộ {name}", village_cell, row, "UBND xã Bình An")
 
     cells = []
     for spec in AGENCY_CELLS:
-        cell = _upsert(
+        cell, _ = ledger.own(
             PartyCell,
-            committee=committee,
-            name=spec["name"],
-            defaults={"kind": PartyCell.Kind.AGENCY, "home_village": None, "active": True},
+            f"cell:{spec['name']}",
+            lookup={"committee": committee, "name": spec["name"]},
+            values={"kind": PartyCell.Kind.AGENCY, "home_village": None, "active": True},
         )
         for row in spec["members"]:
-            _upsert_member(cell, row, organisation=spec["organisation"])
-        _upsert(
-            Assignment,
-            cell=cell,
-            directive=plan,
-            ends_on=None,
-            defaults={
-                "village": villages[spec["village"]],
-                "starts_on": datetime.date(2021, 7, 1),
-                "note": "Phân công theo Kế hoạch 54-KH/HU",
-            },
-        )
+            _own_member(ledger, spec["name"], cell, row, spec["organisation"])
+        _own_assignment(ledger, spec["name"], cell, plan, villages[spec["village"]])
         cells.append(cell)
     return committee, cells
 
 
-def _upsert_member(cell, row, *, organisation):
+def _own_member(ledger: _Ledger, cell_key, cell, row, organisation):
     full_name, category, level, is_party_member, position = row
-    return _upsert(
+    return ledger.own(
         Member,
-        cell=cell,
-        full_name=full_name,
-        defaults={
+        f"member:{cell_key}:{full_name}",
+        lookup={"cell": cell, "full_name": full_name},
+        values={
             "category": category,
             "level": level,
             "is_party_member": is_party_member,
@@ -522,48 +684,120 @@ def _upsert_member(cell, row, *, organisation):
             "position": position,
             "active": True,
         },
+    )[0]
+
+
+def _own_assignment(ledger: _Ledger, cell_key, cell, plan, village):
+    """The cell's assignment since 1/7/2021, ended the day before the first assignment people
+    made for the cell starts (left out if one starts as early): the demo never makes an
+    assignment overlap another of the same cell, and never changes people's."""
+    key = f"assignment:{cell_key}"
+    start = datetime.date(2021, 7, 1)
+    of_cell = Assignment.objects.filter(cell=cell, directive=plan)
+    mine, record = ledger.find(Assignment, key)
+    if mine is None:
+        # An older loader's open assignment, which ``own`` takes over below.
+        mine = of_cell.filter(ends_on__isnull=True).exclude(pk__in=ledger.owned_ids(Assignment))
+        mine = mine.first()
+    others = of_cell.exclude(pk=mine.pk) if mine else of_cell
+    clash = (
+        others.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start)).order_by("starts_on").first()
     )
+    if clash is not None and clash.starts_on <= start:
+        if record is not None and _matches(
+            record.fingerprint, _snapshot(mine, record.fingerprint or [])
+        ):
+            ledger.release(Assignment, key)
+            mine.delete()
+            ledger.notes.append(
+                f"Removed the demo's assignment of {cell}: people's assignments cover its time."
+            )
+        elif mine is None or record is None:
+            ledger.notes.append(f"Kept the assignments people made for {cell}; added none.")
+        return None
+    ends_on = clash.starts_on - datetime.timedelta(days=1) if clash else None
+    assignment, owned = ledger.own(
+        Assignment,
+        key,
+        lookup={"cell": cell, "directive": plan, "ends_on": None},
+        values={
+            "village": village,
+            "starts_on": start,
+            "note": "Phân công theo Kế hoạch 54-KH/HU",
+            "ends_on": ends_on,
+        },
+    )
+    if owned and ends_on:
+        ledger.notes.append(
+            f"The demo's assignment of {cell} ends on {ends_on:%d/%m/%Y}, the day before an "
+            f"assignment people made starts."
+        )
+    return assignment
 
 
-def _office_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=OFFICE_GROUP)
+def _office_group(ledger: _Ledger) -> Group:
+    """The office group and its permissions, unless people changed them since."""
     editable = [
         f"{action}_{model}" for action in ("view", "add", "change") for model in GEOGRAPHY_MODELS
     ]
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label="programs").filter(
-            Q(codename__in=editable) | Q(codename__startswith="view_")
-        )
+    permissions = Permission.objects.filter(content_type__app_label="programs").filter(
+        Q(codename__in=editable) | Q(codename__startswith="view_")
     )
+    wanted = {"name": OFFICE_GROUP, "permissions": sorted(p.pk for p in permissions)}
+    key = "group:office"
+    group, record = ledger.find(Group, key)
+    if group is None:
+        # An older loader's group (it rewrote the permissions on every run) is taken over.
+        group = Group.objects.filter(name=OFFICE_GROUP).first() or Group(name=OFFICE_GROUP)
+    current = {"name": group.name, "permissions": []}
+    if group.pk:
+        current["permissions"] = sorted(group.permissions.values_list("pk", flat=True))
+    if record is not None and not _matches(record.fingerprint, current):
+        ledger.kept[Group] += 1
+        return group
+    if current != wanted:
+        group.name = OFFICE_GROUP
+        group.save()
+        group.permissions.set(permissions)
+    ledger.mark(group, key, wanted)
     return group
 
 
-def _load_users(*, password, committee, cells) -> dict[str, models.Model]:
+def _load_users(ledger: _Ledger, *, password, committee, cells) -> dict[str, models.Model]:
     User = get_user_model()
-    office = _office_group()
+    office = _office_group(ledger)
     users = {}
     for username, family_name, given_name, kind, cell_index in USERS:
-        user = User.objects.filter(username=username).first() or User(username=username)
-        # Django's pair: first_name is the given name, last_name the family and middle names.
-        user.first_name = given_name
-        user.last_name = family_name
-        user.email = f"{username}@lambinh.example"
-        user.is_active = True
-        user.is_superuser = username == "admin"
-        user.is_staff = username in ("admin", "officer")
-        user.set_password(password)
-        user.save()
-        user.groups.set([office] if kind == Role.Kind.OFFICER else [])
-        if kind is None:
-            user.civic_roles.all().delete()
-        else:
+        user, _ = ledger.own(
+            User,
+            f"user:{username}",
+            lookup={"username": username},
+            # Django's pair: first_name is the given name, last_name the family and middle names.
+            values={
+                "first_name": given_name,
+                "last_name": family_name,
+                "email": f"{username}@lambinh.example",
+                "is_active": True,
+                "is_superuser": username == "admin",
+                "is_staff": username in ("admin", "officer"),
+            },
+            new=lambda user: user.set_password(password),
+        )
+        # Resetting the demo passwords is what the command is for (and documented); nothing
+        # is written when the password is already the one given.
+        if not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        if kind == Role.Kind.OFFICER and not user.groups.filter(pk=office.pk).exists():
+            user.groups.add(office)
+        if kind is not None:
             target = (
                 {"cell": cells[cell_index], "committee": None}
                 if kind == Role.Kind.SECRETARY
                 else {"committee": committee, "cell": None}
             )
-            role = _upsert(Role, user=user, kind=kind, **target)
-            user.civic_roles.exclude(pk=role.pk).delete()
+            # Roles people gave a demo user are kept; the demo only sees to its own.
+            ledger.own(Role, f"role:{username}", lookup={"user": user, "kind": kind, **target})
         users[username] = user
     return users
 
@@ -599,10 +833,10 @@ RETURNED_COMMENT = "Bổ sung số lượng nhân dân tham gia và ảnh chụp
 def _schedule(today: datetime.date) -> list[_PlannedSession]:
     """Each agency cell's sessions from six months back to next month, one a month.
 
-    Sessions are keyed by (cell, directive, date) and the dates depend only on today's month,
-    so two runs in the same month find and update the same rows. A run in another month
-    computes other dates; ``_load_sessions`` first deletes the demo cells' sessions that left
-    the schedule, so the demo never piles up and always shows the half-year around today.
+    Each session is named by its cell and the month of the plan it belongs to (``key``), not
+    by its date: a run in another month finds the same rows and moves the untouched ones to
+    their new dates and states; ``_load_sessions`` deletes the untouched ones that left the
+    schedule, so the demo does not pile up and shows the half-year around today.
     Within the current month a session counts as held once its day has passed, except the
     third cell's, which stays planned (not logged yet, so late once its day is past).
 
@@ -616,6 +850,7 @@ def _schedule(today: datetime.date) -> list[_PlannedSession]:
         months.insert(0, months[0].previous())
     months.append(this_month.next())
     for offset, month in enumerate(months, start=-PAST_MONTHS):
+        slot = f"{month.year:04d}-{month.month:02d}"
         for index, (week, weekday) in enumerate(CELL_SLOTS):
             joint_day = offset == -1 and index < 3
             day = _slot_date(month, 2, 5) if joint_day else _slot_date(month, week, weekday)
@@ -625,15 +860,15 @@ def _schedule(today: datetime.date) -> list[_PlannedSession]:
                 status = LabourSession.Status.PLANNED
             if offset == -5 and index == 4:
                 status, reason = LabourSession.Status.CANCELLED, CANCELLED_REASON
-                planned.append(_PlannedSession(index, day, status, reason))
+                planned.append(_PlannedSession(index, day, status, reason, slot=slot))
             elif offset == -3 and index == 3:
                 status, reason = LabourSession.Status.POSTPONED, POSTPONED_REASON
-                planned.append(_PlannedSession(index, day, status, reason))
+                planned.append(_PlannedSession(index, day, status, reason, slot=slot))
                 later = _free_weekend_day(day + datetime.timedelta(days=7))
                 held = LabourSession.Status.HELD
                 planned.append(
                     _PlannedSession(
-                        index, later, held, rescheduled_from=day, log_status="confirmed"
+                        index, later, held, rescheduled_from=day, log_status="confirmed", slot=slot
                     )
                 )
             else:
@@ -641,7 +876,9 @@ def _schedule(today: datetime.date) -> list[_PlannedSession]:
                 log = ""
                 if status == LabourSession.Status.HELD:
                     log = _demo_log_status(offset, index)
-                planned.append(_PlannedSession(index, day, status, article=article, log_status=log))
+                planned.append(
+                    _PlannedSession(index, day, status, article=article, log_status=log, slot=slot)
+                )
     return planned
 
 
@@ -656,68 +893,259 @@ def _demo_log_status(offset: int, index: int) -> str:
     return Log.CONFIRMED
 
 
-def _load_sessions(*, today, plan, cells, villages, households, work_types, users, new_files):
-    schedule = _schedule(today)
-    keys = [Q(cell=cells[p.cell_index], date=p.date) for p in schedule]
-    stale = LabourSession.objects.filter(cell__in=cells, directive=plan).exclude(
-        reduce(operator.or_, keys)
-    )
-    LabourSession.objects.filter(rescheduled_from__in=stale).update(rescheduled_from=None)
-    _delete_photo_files_on_commit(Photo.objects.filter(session__in=stale))
-    stale.delete()
+# What a demo session's mark remembers, besides who came, the work done, photos and history.
+SESSION_FIELDS = [
+    "cell",
+    "directive",
+    "date",
+    "village",
+    "start_time",
+    "partner",
+    "status",
+    "status_reason",
+    "other_village_reason",
+    "planned_work",
+    "notes",
+    "unlisted_commune_cadres",
+    "unlisted_armed_forces",
+    "unlisted_villagers",
+    "rescheduled_from",
+    "created_by",
+    "log_status",
+    "log_submitted_at",
+    "log_submitted_by",
+    "log_confirmed_at",
+    "log_confirmed_by",
+    "review_comment",
+    "version",
+]
+OUTPUT_FIELDS = [
+    "work_type",
+    "description",
+    "quantity",
+    "unit",
+    "household",
+    "value_vnd",
+    "funding_source",
+]
 
-    assigned = {a.cell_id: a.village for a in Assignment.objects.open().filter(directive=plan)}
-    village_cell_members = {
-        name: list(Member.objects.filter(cell__home_village=village).order_by("full_name"))
-        for name, village in villages.items()
-    }
-    cell_members = {
-        cell.pk: list(cell.members.filter(active=True).order_by("full_name")) for cell in cells
-    }
-    saved = {}
+
+def _session_print(session: LabourSession) -> dict:
+    """Everything about a session people can change: its fields and version, who came, the
+    work done, its photos and history entries. A demo session whose print no longer matches
+    its mark has been used by people (edited, logged, signed off, given a photo)."""
+    current = _snapshot(session, SESSION_FIELDS)
+    current["attendances"] = [
+        [row.pk, row.member_id, _plain(row.workdays), row.category, row.level, row.is_party_member]
+        for row in session.attendances.order_by("pk")
+    ]
+    current["outputs"] = [
+        [row.pk, *_snapshot(row, OUTPUT_FIELDS).values()] for row in session.outputs.order_by("pk")
+    ]
+    current["photos"] = [
+        [
+            photo.pk,
+            photo.image.name,
+            photo.thumbnail.name,
+            photo.caption,
+            _plain(photo.taken_on),
+            photo.uploaded_by_id,
+            photo.keeps_location,
+        ]
+        for photo in session.photos.order_by("pk")
+    ]
+    current["changes"] = [
+        [change.pk, change.action, change.user_id, change.reason, change.changes]
+        for change in session.changes.order_by("pk")
+    ]
+    return current
+
+
+def _load_sessions(
+    ledger: _Ledger, *, today, plan, cells, households, work_types, users, new_files
+):
+    schedule = _schedule(today)
+    _adopt_older_demo_sessions(ledger, cells=cells, plan=plan, users=users)
+    # Which demo sessions people have used is judged before this run writes anything.
+    demo_sessions, untouched = {}, set()
+    for key in list(ledger.records(LabourSession)):
+        session, record = ledger.find(LabourSession, key)
+        if session is None:
+            continue
+        demo_sessions[key] = session
+        if _matches(record.fingerprint, _session_print(session)):
+            untouched.add(session.pk)
+        else:
+            ledger.kept[LabourSession] += 1
+    in_schedule = {planned.key for planned in schedule}
+    _delete_unused(
+        ledger,
+        {key: s for key, s in demo_sessions.items() if key not in in_schedule},
+        untouched,
+    )
+
+    assignments = list(
+        Assignment.objects.filter(directive=plan, cell__in=cells).select_related("village")
+    )
+    # The demo's own members attend its sessions; people added to a demo cell are not
+    # written into them.
+    members = Member.objects.filter(pk__in=ledger.owned_ids(Member)).order_by("full_name")
+    village_cell_members = {}
+    cell_members = {cell.pk: list(members.filter(cell=cell, active=True)) for cell in cells}
+    saved, synced, taken, left_over = {}, {}, [], {}
+    article = None
     for number, planned in enumerate(schedule):
         cell = cells[planned.cell_index]
-        village = assigned[cell.pk]
+        session = demo_sessions.get(planned.key)
+        if session is not None and session.pk not in untouched:
+            saved[cell.pk, planned.date] = session
+            continue
+        village = _assigned_village(assignments, cell, planned.date)
+        others = LabourSession.objects.filter(cell=cell, date=planned.date)
+        if session is not None:
+            others = others.exclude(pk=session.pk)
+        if village is None or others.exists():
+            # People's session that day (or no village assigned then) stands in for the demo's.
+            taken.append(planned)
+            if session is not None:
+                left_over[planned.key] = session
+            continue
         held = planned.status == LabourSession.Status.HELD
         menu = _menu_for(planned, number)
         previous = saved.get((cell.pk, planned.rescheduled_from))
-        session = _upsert(
-            LabourSession,
-            cell=cell,
-            directive=plan,
-            date=planned.date,
-            defaults={
-                "village": village,
-                "start_time": datetime.time(7, 30),
-                "partner": f"Chi bộ {village}, Đảng ủy xã Bình An",
-                "status": planned.status,
-                "status_reason": planned.reason,
-                "other_village_reason": "",
-                "planned_work": _planned_work(planned, menu),
-                "notes": _notes(planned, village) if held else "",
-                **_unlisted(planned, number),
-                "rescheduled_from": previous,
-                "created_by": users["officer"],
-                **_log_fields(planned, users),
-            },
-        )
+        replacement = getattr(previous, "rescheduled_as", None) if previous else None
+        if replacement is not None and (session is None or replacement.pk != session.pk):
+            previous = None  # a person already rescheduled it
+        values = {
+            "cell": cell,
+            "directive": plan,
+            "date": planned.date,
+            "village": village,
+            "start_time": datetime.time(7, 30),
+            "partner": f"Chi bộ {village}, Đảng ủy xã Bình An",
+            "status": planned.status,
+            "status_reason": planned.reason,
+            "other_village_reason": "",
+            "planned_work": _planned_work(planned, menu),
+            "notes": _notes(planned, village) if held else "",
+            **_unlisted(planned, number),
+            "rescheduled_from": previous,
+            "created_by": users["officer"],
+            **_log_fields(planned, users),
+        }
+        ledger.current = planned.key
+        if session is None:
+            session = LabourSession(**values)
+            _save_valid(session)
+        elif _snapshot(session, values) != _wanted(LabourSession, values):
+            for name, value in values.items():
+                setattr(session, name, value)
+            # An edit form opened before this run is refused as stale, as after any change.
+            session.version += 1
+            _save_valid(session)
         saved[cell.pk, planned.date] = session
+        synced[planned.key] = session
         _sync_history(session, users["officer"], rescheduled=previous is not None)
         if held:
+            if village.pk not in village_cell_members:
+                village_cell_members[village.pk] = list(members.filter(cell__home_village=village))
             people = _attendees(planned, number, cell_members[cell.pk])
-            people += village_cell_members[village.name]
+            people += village_cell_members[village.pk]
             _sync_attendance(session, people, number)
             _sync_outputs(session, _outputs(planned, menu, village, households), work_types)
         else:
             session.attendances.all().delete()
             session.outputs.all().delete()
         if planned.article:
-            _sync_photos(session, users["secretary"], new_files)
-        else:
-            # The article's day moves with today's month; its pictures go with it.
-            demo_photos = session.photos.filter(caption__in=[row[0] for row in ARTICLE_PHOTOS])
-            _delete_photo_files_on_commit(demo_photos)
-            demo_photos.delete()
+            article = session
+
+    movable = untouched | {session.pk for session in synced.values()}
+    if article is not None:
+        _sync_photos(ledger, article, users["secretary"], new_files, movable)
+    # Left-over sessions go now their photos have moved on (and so do stale ones that kept
+    # the article's photos until now).
+    stale = {key: s for key, s in demo_sessions.items() if key not in in_schedule}
+    _delete_unused(ledger, {**stale, **left_over}, untouched)
+    if taken:
+        ledger.notes.append(
+            f"Left {len(taken)} of the demo's session dates to sessions people entered for "
+            f"the same cell and day (or to a time the cell has no village)."
+        )
+    # The marks remember the sessions as this run leaves them.
+    unused = {key: s for key, s in demo_sessions.items() if s.pk in untouched}
+    for key, session in {**unused, **synced}.items():
+        if LabourSession.objects.filter(pk=session.pk).exists():
+            ledger.mark(session, key, _session_print(session))
+
+
+def _adopt_older_demo_sessions(ledger: _Ledger, *, cells, plan, users):
+    """Mark the sessions an older loader (before the marks) wrote, so they are updated and
+    moved like the demo's own instead of piling up next to new ones.
+
+    Only a session nobody used is taken over: created by the demo officer, never edited
+    (version 1), with only the history entries the loader writes (no values, no reason but
+    the postponement's or cancellation's, all by the officer) and only the article's photos.
+    A session people entered always has a history entry with values or a reason.
+    """
+    Action = SessionChange.Action
+    loader_actions = {Action.CREATED, Action.RESCHEDULED, Action.POSTPONED, Action.CANCELLED}
+    captions = {caption for caption, *_ in ARTICLE_PHOTOS}
+    officer = users["officer"]
+    marked = ledger.owned_ids(LabourSession)
+    candidates = (
+        LabourSession.objects.filter(cell__in=cells, directive=plan, created_by=officer, version=1)
+        .exclude(pk__in=marked)
+        .prefetch_related("changes", "photos")
+        .order_by("date")
+    )
+    names = {cell.pk: spec["name"] for cell, spec in zip(cells, AGENCY_CELLS, strict=True)}
+    for session in candidates:
+        changes = list(session.changes.all())
+        if not changes or any(
+            change.changes
+            or change.action not in loader_actions
+            or change.user_id != officer.pk
+            or change.reason not in ("", session.status_reason)
+            for change in changes
+        ):
+            continue
+        if any(photo.caption not in captions for photo in session.photos.all()):
+            continue
+        role = ":rescheduled" if session.rescheduled_from_id else ""
+        key = f"session:{names[session.cell_id]}:{session.date:%Y-%m}{role}"
+        if key not in ledger.records(LabourSession):
+            ledger.mark(session, key, _session_print(session))
+
+
+def _assigned_village(assignments, cell, day):
+    """The village ``cell`` is assigned to on ``day`` (as ``LabourSession.assigned_village``)."""
+    current = [
+        a
+        for a in assignments
+        if a.cell_id == cell.pk and a.starts_on <= day and (a.ends_on is None or day <= a.ends_on)
+    ]
+    return max(current, key=lambda a: a.starts_on).village if current else None
+
+
+def _delete_unused(ledger: _Ledger, sessions: dict, untouched: set):
+    """Delete the demo's sessions among ``sessions`` that nobody used and nothing points to.
+
+    A session with a photo is kept (the demo deletes no files), and so is one another session
+    was rescheduled from, unless that one goes too (it is deleted first).
+    """
+    doomed = {
+        key: session
+        for key, session in sessions.items()
+        if session.pk in untouched and not session.photos.exists()
+    }
+    for key, session in sorted(
+        doomed.items(), key=lambda item: item[1].rescheduled_from_id is None
+    ):
+        replacement = LabourSession.objects.filter(rescheduled_from=session).first()
+        if replacement is not None:
+            continue
+        ledger.release(LabourSession, key)
+        session.delete()
 
 
 def _log_fields(planned, users) -> dict:
@@ -749,7 +1177,7 @@ def _local_time(day: datetime.date, hour: int) -> datetime.datetime:
 
 
 def _sync_history(session, officer, *, rescheduled):
-    """The history entries the demo's story implies; people's own edits are left alone."""
+    """The history entries the demo's story implies (the session is the demo's, unused)."""
     Action = SessionChange.Action
     expected = {Action.RESCHEDULED if rescheduled else Action.CREATED: ""}
     if session.status == LabourSession.Status.POSTPONED:
@@ -757,10 +1185,32 @@ def _sync_history(session, officer, *, rescheduled):
     elif session.status == LabourSession.Status.CANCELLED:
         expected[Action.CANCELLED] = session.status_reason
     for action, reason in expected.items():
-        SessionChange.objects.update_or_create(
-            session=session, action=action, defaults={"user": officer, "reason": reason}
-        )
-    session.changes.exclude(action__in=[*expected, Action.UPDATED]).delete()
+        change = session.changes.filter(action=action).first()
+        if change is None:
+            SessionChange.objects.create(
+                session=session, action=action, user=officer, reason=reason
+            )
+        elif (change.user_id, change.reason) != (officer.pk, reason):
+            change.user, change.reason = officer, reason
+            change.save(update_fields=["user", "reason"])
+    session.changes.exclude(action__in=list(expected)).delete()
+
+
+def _sync_attendance(session, members, number):
+    existing = {row.member_id: row for row in session.attendances.all()}
+    for position, member in enumerate(members):
+        attendance = existing.get(member.pk) or Attendance(session=session, member=member)
+        half_day = (position + number) % 5 == 0
+        before = (attendance.workdays, attendance.category, attendance.level)
+        before += (attendance.is_party_member,)
+        attendance.copy_from_member()
+        attendance.workdays = Decimal("0.5") if half_day else Decimal("1")
+        after = (attendance.workdays, attendance.category, attendance.level)
+        after += (attendance.is_party_member,)
+        if attendance.pk is None or before != after:
+            attendance.full_clean()
+            attendance.save()
+    session.attendances.exclude(member__in=members).delete()
 
 
 def _unlisted(planned, number) -> dict[str, int]:
@@ -811,20 +1261,9 @@ def _attendees(planned, number, members):
     return [member for member in members if member != absent]
 
 
-def _sync_attendance(session, members, number):
-    for position, member in enumerate(members):
-        attendance = Attendance.objects.filter(session=session, member=member).first()
-        attendance = attendance or Attendance(session=session, member=member)
-        attendance.copy_from_member()
-        half_day = (position + number) % 5 == 0
-        attendance.workdays = Decimal("0.5") if half_day else Decimal("1")
-        attendance.full_clean()
-        attendance.save()
-    session.attendances.exclude(member__in=members).delete()
-
-
 def _outputs(planned, menu, village, households):
     if planned.article:
+        thinh = households["Quan Văn Thính"]
         return [
             (CANALS, ARTICLE_CANAL, Decimal("250"), Unit.METRE, None, None, ""),
             (
@@ -832,13 +1271,21 @@ def _outputs(planned, menu, village, households):
                 ARTICLE_HOUSE,
                 Decimal("1"),
                 Unit.HOUSE,
-                households["Quan Văn Thính"],
+                # Unless people moved the household or the cell to another village.
+                thinh if thinh.village_id == village.pk else None,
                 15_000_000,
                 FundingSource.CADRES,
             ),
         ]
-    helped = (
-        village.households.exclude(status=Household.Status.ORDINARY).order_by("head_name").first()
+    # The demo's own households only: people's are not written into the demo's sessions.
+    helped = min(
+        (
+            h
+            for h in households.values()
+            if h.village_id == village.pk and h.status != Household.Status.ORDINARY
+        ),
+        key=lambda h: h.head_name,
+        default=None,
     )
     return [
         (name, text, Decimal(quantity), unit, helped if for_household else None, value, funding)
@@ -848,37 +1295,57 @@ def _outputs(planned, menu, village, households):
 
 def _sync_outputs(session, outputs, work_types):
     # A session's demo outputs have one work type each, so (session, work type) is their key.
+    existing = {row.work_type_id: row for row in session.outputs.all()}
     for work_type, description, quantity, unit, household, value, funding in outputs:
-        _upsert(
-            WorkOutput,
-            session=session,
-            work_type=work_types[work_type],
-            defaults={
-                "description": description,
-                "quantity": quantity,
-                "unit": unit,
-                "household": household,
-                "value_vnd": value,
-                "funding_source": funding,
-            },
-        )
+        values = {
+            "work_type": work_types[work_type],
+            "description": description,
+            "quantity": quantity,
+            "unit": unit,
+            "household": household,
+            "value_vnd": value,
+            "funding_source": funding,
+        }
+        output = existing.get(work_types[work_type].pk) or WorkOutput(session=session)
+        if output.pk is None or _snapshot(output, values) != _wanted(WorkOutput, values):
+            for name, value in values.items():
+                setattr(output, name, value)
+            _save_valid(output)
     session.outputs.exclude(work_type__name__in=[row[0] for row in outputs]).delete()
 
 
-def _sync_photos(session, uploader, new_files):
-    for caption, filename, colour in ARTICLE_PHOTOS:
-        photo = session.photos.filter(caption=caption).first()
-        if photo is None or not photo.image.storage.exists(photo.image.name):
-            photo = photo or Photo(session=session, caption=caption)
-            photo.image.save(filename, ContentFile(_picture(colour)), save=False)
-            new_files.append((photo.image.storage, photo.image.name))
-        photo.taken_on = session.date
-        photo.uploaded_by = uploader
-        photo.full_clean()
-        photo.save()
-    others = session.photos.exclude(caption__in=[caption for caption, *_ in ARTICLE_PHOTOS])
-    _delete_photo_files_on_commit(others)
-    others.delete()
+def _sync_photos(ledger: _Ledger, session, uploader, new_files, movable: set[int]):
+    """The article's two photos on its session. A demo photo that stayed with a session people
+    have used is theirs from then on; the article's session gets new ones."""
+    for index, (caption, filename, colour) in enumerate(ARTICLE_PHOTOS, start=1):
+        key = f"photo:article:{index}"
+        photo, _record = ledger.find(Photo, key)
+        if photo is not None and photo.session_id not in movable:
+            ledger.release(Photo, key)
+            photo = None
+        if photo is None:
+            # An older loader's picture, on a session the demo took over.
+            photo = (
+                Photo.objects.filter(caption=caption, session__in=movable)
+                .exclude(pk__in=ledger.owned_ids(Photo))
+                .first()
+            )
+        photo = photo or Photo()
+        values = {
+            "session": session,
+            "caption": caption,
+            "taken_on": session.date,
+            "uploaded_by": uploader,
+        }
+        missing = not photo.image or not photo.image.storage.exists(photo.image.name)
+        if missing or _snapshot(photo, values) != _wanted(Photo, values):
+            for name, value in values.items():
+                setattr(photo, name, value)
+            if missing:
+                photo.image.save(filename, ContentFile(_picture(colour)), save=False)
+                new_files.append((photo.image.storage, photo.image.name))
+            _save_valid(photo)
+        ledger.mark(photo, key, {"session": session.pk})
 
 
 def _picture(colour) -> bytes:
@@ -895,16 +1362,6 @@ def _picture(colour) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=80)
     return buffer.getvalue()
-
-
-def _delete_photo_files_on_commit(photos):
-    names = [(photo.image.storage, photo.image.name) for photo in photos if photo.image]
-
-    def delete_files():
-        for storage, name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete_files)
 
 
 def _counts() -> dict[str, int]:

@@ -36,7 +36,7 @@ from programs.services import (
     record_change,
     remember_form,
 )
-from programs.text import vn_number
+from programs.text import vn_number, vnd
 
 
 @dataclass
@@ -125,10 +125,24 @@ def _apply_attendance(session, wanted: dict[int, Decimal]) -> tuple[list[str], l
 
 
 def _output_label(output: WorkOutput) -> str:
-    text = f"{output.work_type}: {vn_number(output.quantity)} {output.get_unit_display()}"
+    """Every field of a row of work done, as people read it, so any change shows as old → new.
+
+    "Canals: 40 m · Precast canal · household: Quan Văn Thính · value: 1.500.000 đ (Cadres'
+    contributions)", in the user's language; empty fields are left out.
+    """
+    parts = [f"{output.work_type}: {vn_number(output.quantity)} {output.get_unit_display()}"]
+    if output.description:
+        parts.append(output.description)
     if output.household_id:
-        text += f" ({output.household})"
-    return text
+        parts.append(_("household: %(name)s") % {"name": output.household})
+    if output.value_vnd is not None:
+        value = _("value: %(amount)s") % {"amount": vnd(output.value_vnd)}
+        if output.funding_source:
+            value += f" ({output.get_funding_source_display()})"
+        parts.append(value)
+    elif output.funding_source:
+        parts.append(_("funding: %(source)s") % {"source": output.get_funding_source_display()})
+    return " · ".join(parts)
 
 
 def _apply_outputs(session, rows: list[OutputInput]) -> tuple[list[str], list[str]]:
@@ -136,6 +150,17 @@ def _apply_outputs(session, rows: list[OutputInput]) -> tuple[list[str], list[st
     kept = {row.id for row in rows if row.id is not None}
     if kept - set(existing):
         raise ValidationError(_("A row of work done no longer exists; reload the page."))
+    # Every field the history shows; compared by value, not by label (two households may
+    # share a head's name).
+    fields = [
+        "work_type_id",
+        "description",
+        "quantity",
+        "unit",
+        "household_id",
+        "value_vnd",
+        "funding_source",
+    ]
     old, new = [], []
     for pk, output in existing.items():
         if pk not in kept:
@@ -153,6 +178,7 @@ def _apply_outputs(session, rows: list[OutputInput]) -> tuple[list[str], list[st
             household.save()
         output = existing.get(row.id) if row.id is not None else WorkOutput(session=session)
         before = _output_label(output) if row.id is not None else None
+        before_values = [getattr(output, name) for name in fields]
         output.work_type = row.work_type
         output.description = row.description
         output.quantity = row.quantity
@@ -162,14 +188,11 @@ def _apply_outputs(session, rows: list[OutputInput]) -> tuple[list[str], list[st
         output.funding_source = row.funding_source if row.value_vnd is not None else ""
         output.session = session
         output.full_clean()
-        after = _output_label(output)
-        if before != after or output.pk is None:
+        if output.pk is None or before_values != [getattr(output, name) for name in fields]:
             output.save()
             if before:
                 old.append(before)
-            new.append(after)
-        elif output.pk:
-            output.save()
+            new.append(_output_label(output))
     return old, new
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from programs import logbook
@@ -417,3 +418,77 @@ def test_sign_off_token_is_carried_out_once(world, submitted):
     )
     assert again.log_status == "confirmed"
     assert SessionChange.objects.filter(session=submitted, action="log_confirmed").count() == 1
+
+
+# --- history of work done -------------------------------------------------------------------
+
+
+def _output_row(output, **changes) -> logbook.OutputInput:
+    """The form's row for ``output`` as it is, with ``changes`` applied."""
+    values = {
+        "work_type": output.work_type,
+        "quantity": output.quantity,
+        "unit": output.unit,
+        "description": output.description,
+        "household": output.household,
+        "value_vnd": output.value_vnd,
+        "funding_source": output.funding_source,
+        "id": output.pk,
+    }
+    values.update(changes)
+    return logbook.OutputInput(**values)
+
+
+@pytest.mark.parametrize(
+    ("field", "make_new", "old_text", "new_text"),
+    [
+        ("value_vnd", lambda w: 2_750_000, "1.500.000\xa0đ", "2.750.000\xa0đ"),
+        ("funding_source", lambda w: "donors", "Cadres' contributions", "Donors (socialisation)"),
+        ("description", lambda w: "Lắp 60 m kênh", "Lắp đặt kênh bê tông đúc sẵn", "Lắp 60 m kênh"),
+        ("household", lambda w: w["other_household"], "Quan Văn Thính", "Ma Thị Hoa"),
+        ("quantity", lambda w: Decimal("62.5"), ": 40 m", ": 62,5 m"),
+        ("unit", lambda w: "km", ": 40 m", ": 40 km"),
+        ("work_type", lambda w: w["roads"], "Thủy lợi (test)", "Đường giao thông (test)"),
+    ],
+)
+def test_changing_any_field_of_an_output_records_old_and_new(
+    world, session, members, canal, field, make_new, old_text, new_text
+):
+    with translation.override("en"):
+        save(session, world["secretary"], full_log(members, canal, photos=False))
+        session.refresh_from_db()
+        output = WorkOutput.objects.get(session=session)
+        hoa = factories.household(village=world["village"], head_name="Ma Thị Hoa")
+        extra = {
+            "other_household": hoa,
+            "roads": WorkType.objects.create(name="Đường giao thông (test)", default_unit="m"),
+        }
+        data = logbook.LogInput(
+            attendance={members[0].pk: Decimal("1"), members[1].pk: Decimal("0.5")},
+            unlisted_villagers=25,
+            unlisted_commune_cadres=3,
+            notes=session.notes,
+            outputs=[_output_row(output, **{field: make_new(extra)})],
+        )
+        save(session, world["secretary"], data)
+
+    change = SessionChange.objects.filter(session=session).last()
+    assert change.action == "log_saved"
+    assert list(change.changes) == ["outputs"]
+    old, new = change.changes["outputs"]
+    assert old_text in old and old_text not in new
+    assert new_text in new and new_text not in old
+    output.refresh_from_db()
+    new_value = getattr(output, field)
+    assert new_value == make_new(extra) or new_value == make_new(extra).pk
+
+
+def test_saving_outputs_unchanged_records_no_output_history(world, session, members, canal):
+    save(session, world["secretary"], full_log(members, canal, photos=False))
+    session.refresh_from_db()
+    output = WorkOutput.objects.get(session=session)
+    data = logbook.LogInput(notes="Chỉ sửa ghi chú.", outputs=[_output_row(output)])
+    save(session, world["secretary"], data)
+    change = SessionChange.objects.filter(session=session).last()
+    assert "outputs" not in change.changes
+    assert change.changes["notes"][1] == "Chỉ sửa ghi chú."

@@ -1,3 +1,4 @@
+from .demo import DemoRecord
 from .directives import Directive, Weekday
 from .geography import Commune, District, Household, Province, Village, VillageName
 from .organisations import Assignment, CalendarFeed, Member, PartyCell, PartyCommittee, Role
@@ -19,6 +20,7 @@ __all__ = [
     "Attendance",
     "CalendarFeed",
     "Commune",
+    "DemoRecord",
     "Directive",
     "District",
     "FormSubmission",

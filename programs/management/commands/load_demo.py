@@ -10,9 +10,15 @@ class Command(BaseCommand):
         "before and after the 2025 reform, Đề án 02-ĐA/TU and Kế hoạch 54-KH/HU, the cells of "
         "Đảng ủy Cơ quan Chính quyền huyện with their villages and members, about six months "
         "of sessions around today and next month's plan, and the demo users admin, officer, "
-        "viewer, secretary and secretary2. Safe to run again: rows are updated in place; "
-        "sessions of the demo cells that fall outside today's schedule are replaced. It "
-        "resets the demo users' passwords, so it runs only with DEBUG on unless --force."
+        "viewer, secretary and secretary2. Safe to run again: it marks the rows it creates and "
+        "changes only those, and only while nobody has changed them since. It never changes or "
+        "deletes what people entered or edited (sessions, logs, photos, assignments, a renamed "
+        "village, roles given to a demo user) and never deletes a file; a demo session people "
+        "used is theirs from then on. Its own unused sessions follow today's date, and those "
+        "that left the schedule are deleted. Where people's rows take the demo's place (a "
+        "session on the same day, an assignment of the same cell), the demo gives way and the "
+        "summary says so. It resets the demo users' passwords, so it runs only with DEBUG on "
+        "unless --force."
     )
 
     def add_arguments(self, parser):
@@ -30,7 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args, password, force, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
-                "DEBUG is off: load_demo rewrites the demo data and resets the demo users' "
+                "DEBUG is off: load_demo writes the demo data and resets the demo users' "
                 "passwords, so it refuses to run on what may be a production database. "
                 "Pass --force if you mean it."
             )
