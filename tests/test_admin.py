@@ -293,9 +293,7 @@ def test_session_on_a_day_the_directive_does_not_allow_is_refused(admin_client, 
     assert not LabourSession.objects.exists()
 
 
-def test_session_added_in_the_admin_goes_through_the_service_without_log_rows(
-    admin_client, world
-):
+def test_session_added_in_the_admin_goes_through_the_service_without_log_rows(admin_client, world):
     """Attendance is written on the log page only: rows posted to the admin add form are
     ignored, and the new session gets its "created" history entry like any other."""
     soldier = factories.member(full_name="Ma Văn Lự", category=Member.Category.ARMED_FORCES)
