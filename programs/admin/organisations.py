@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Assignment, Member, PartyCell, PartyCommittee, Role
@@ -26,7 +26,7 @@ def warn_about_move(model_admin, request, assignment: Assignment):
     listed = "; ".join(f"{s.date:%d/%m/%Y} ({s.village})" for s in affected)
     model_admin.message_user(
         request,
-        gettext_now(
+        gettext(
             "%(cell)s is now assigned to %(village)s from %(date)s, but still has planned "
             "sessions elsewhere: %(sessions)s. Move or cancel them on their pages."
         )
