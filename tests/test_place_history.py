@@ -383,9 +383,13 @@ def test_planned_sessions_affected_by_move(world):
     )
     assert affected == [left_behind, later]
     assert before not in affected
-    assert planned_sessions_affected_by_move(
-        world["cell"], datetime.date(2026, 4, 1), world["other_village"], until=datetime.date(2026, 5, 31)
-    ) == [left_behind]
+    until_may = planned_sessions_affected_by_move(
+        world["cell"],
+        datetime.date(2026, 4, 1),
+        world["other_village"],
+        until=datetime.date(2026, 5, 31),
+    )
+    assert until_may == [left_behind]
 
 
 def test_admin_warns_about_sessions_left_behind_by_a_move(client, world):
