@@ -3,8 +3,10 @@ its dates, a dissolved commune takes no new village, overlapping assignments are
 cell moved to another village lists the planned sessions left behind."""
 
 import datetime
+import json
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -109,6 +111,9 @@ def test_village_rename_in_the_admin_keeps_the_former_name(client, world):
     assert village.name == "Phiêng Luông Mới"
     assert village.names.get().valid_until == datetime.date(2025, 6, 30)
     assert village.label_on(OLD_DAY).startswith("thôn Phiêng Luông,")
+    # The history lists the name, not the form's date of the change.
+    entry = LogEntry.objects.get(object_id=str(village.pk))
+    assert json.loads(entry.change_message)[0]["changed"]["fields"] == ["Name"]
 
     # A change dated on or before the end of that former name is refused on the form.
     response = client.post(url, data | {"name": "Tên Khác", "changed_on": "2025-06-30"})

@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -88,6 +88,14 @@ def form_value_changes(form) -> list[dict]:
     return rows
 
 
+def _model_field_labels(form) -> list[str]:
+    """The labels of the changed model fields, untranslated as Django stores them."""
+    opts = form._meta.model._meta
+    names = {field.name for field in opts.get_fields()}
+    with translation.override(None):
+        return [str(form.fields[name].label or name) for name in form.changed_data if name in names]
+
+
 def value_changes(entry) -> list[dict]:
     """The old → new rows of a LogEntry, ready to show: label, old, new and, for an inline
     row, which object it was."""
@@ -141,9 +149,11 @@ class ValueHistoryMixin:
                 values = form_value_changes(inline_form) if inline_form is not None else []
                 inline_values.append((formset.model._meta.label_lower, values))
         inline_values = iter(inline_values)
+        kept = []
         for part in message:
             changed = part.get("changed")
             if changed is None:
+                kept.append(part)
                 continue
             if "name" in changed:
                 label, values = next(inline_values, ("", []))
@@ -151,7 +161,12 @@ class ValueHistoryMixin:
             else:
                 changed["model"] = self.model._meta.label_lower
                 changed["values"] = form_value_changes(form)
-        return message
+                # Form-only fields (the date a rename takes effect…) are not data changes.
+                changed["fields"] = _model_field_labels(form)
+                if not changed["fields"]:
+                    continue
+            kept.append(part)
+        return kept
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
