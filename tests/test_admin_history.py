@@ -83,6 +83,8 @@ def test_village_rename_shows_old_and_new_name(admin_client, world):
     assert village.name == "Phiêng Luông Trên"
     html = _history(admin_client, village)
     assert f"{_label('name').capitalize()}: Phiêng Luông → Phiêng Luông Trên" in html
+    # Django's own summary names the field in Vietnamese too.
+    assert _label("Changed {fields}.").format(fields=_label("name")) in html
 
 
 def test_household_status_shows_choice_labels(admin_client, world):

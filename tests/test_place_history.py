@@ -113,7 +113,7 @@ def test_village_rename_in_the_admin_keeps_the_former_name(client, world):
     assert village.label_on(OLD_DAY).startswith("thôn Phiêng Luông,")
     # The history lists the name, not the form's date of the change.
     entry = LogEntry.objects.get(object_id=str(village.pk))
-    assert json.loads(entry.change_message)[0]["changed"]["fields"] == ["Name"]
+    assert json.loads(entry.change_message)[0]["changed"]["fields"] == ["name"]
 
     # A change dated on or before the end of that former name is refused on the form.
     response = client.post(url, data | {"name": "Tên Khác", "changed_on": "2025-06-30"})

@@ -2,6 +2,7 @@ import copy
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,8 @@ class RenameForm(forms.ModelForm):
     """A change form whose renames keep the former name (``programs.places``)."""
 
     changed_on = forms.DateField(
-        label=_("change takes effect on"),
+        label=_("Change takes effect on"),
+        widget=widgets.AdminDateWidget,
         required=False,
         help_text=_(
             "For a new name or another commune: the first day of the new one. The former one is "
@@ -31,7 +33,7 @@ class RenameForm(forms.ModelForm):
         ),
     )
     correction = forms.BooleanField(
-        label=_("corrects a typing mistake"),
+        label=_("Corrects a typing mistake"),
         required=False,
         help_text=_("Tick to change the record in place, keeping no former name."),
     )

@@ -89,11 +89,21 @@ def form_value_changes(form) -> list[dict]:
 
 
 def _model_field_labels(form) -> list[str]:
-    """The labels of the changed model fields, untranslated as Django stores them."""
+    """The verbose names of the changed model fields, untranslated.
+
+    Django stores the form's labels ("Active") and translates them when the page is shown;
+    the catalogue holds the verbose names ("active"), so those are what is stored here.
+    Form-only fields (the date a rename takes effect…) are left out: they are not data.
+    """
     opts = form._meta.model._meta
-    names = {field.name for field in opts.get_fields()}
+    labels = []
     with translation.override(None):
-        return [str(form.fields[name].label or name) for name in form.changed_data if name in names]
+        for name in form.changed_data:
+            try:
+                labels.append(str(opts.get_field(name).verbose_name))
+            except FieldDoesNotExist:
+                continue
+    return labels
 
 
 def value_changes(entry) -> list[dict]:
@@ -146,8 +156,16 @@ class ValueHistoryMixin:
             forms_by_pk = {f.instance.pk: f for f in formset.initial_forms}
             for obj, _fields in formset.changed_objects:
                 inline_form = forms_by_pk.get(obj.pk)
-                values = form_value_changes(inline_form) if inline_form is not None else []
-                inline_values.append((formset.model._meta.label_lower, values))
+                if inline_form is None:
+                    inline_values.append(None)
+                    continue
+                inline_values.append(
+                    (
+                        formset.model._meta.label_lower,
+                        form_value_changes(inline_form),
+                        _model_field_labels(inline_form),
+                    )
+                )
         inline_values = iter(inline_values)
         kept = []
         for part in message:
@@ -156,12 +174,12 @@ class ValueHistoryMixin:
                 kept.append(part)
                 continue
             if "name" in changed:
-                label, values = next(inline_values, ("", []))
-                changed["model"], changed["values"] = label, values
+                inline = next(inline_values, None)
+                if inline is not None:
+                    changed["model"], changed["values"], changed["fields"] = inline
             else:
                 changed["model"] = self.model._meta.label_lower
                 changed["values"] = form_value_changes(form)
-                # Form-only fields (the date a rename takes effect…) are not data changes.
                 changed["fields"] = _model_field_labels(form)
                 if not changed["fields"]:
                     continue
