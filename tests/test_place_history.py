@@ -415,3 +415,15 @@ def test_admin_warns_about_sessions_left_behind_by_a_move(client, world):
     assert assignment.village == world["other_village"]
     texts = [str(m) for m in response.context["messages"]]
     assert any("04/04/2026 (thôn Phiêng Luông)" in text for text in texts), texts
+
+
+def test_page_forms_label_villages_with_their_commune_and_period(world, reform):
+    from programs.forms import SessionForm
+
+    old, new = reform
+    factories.village(commune=new, name="Phiêng Luông")
+    form = SessionForm(user=world["officer"])
+    with translation.override("vi"):
+        labels = [label for _value, label in form.fields["village"].choices]
+    assert "thôn Phiêng Luông (xã Bình An, đến 30/06/2025)" in labels
+    assert "thôn Phiêng Luông (xã Bình An, từ 01/07/2025)" in labels
