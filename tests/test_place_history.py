@@ -420,7 +420,7 @@ def test_admin_warns_about_sessions_left_behind_by_a_move(client, world):
 def test_page_forms_label_villages_with_their_commune_and_period(world, reform):
     from programs.forms import SessionForm
 
-    old, new = reform
+    _old, new = reform
     factories.village(commune=new, name="Phiêng Luông")
     form = SessionForm(user=world["officer"])
     with translation.override("vi"):
