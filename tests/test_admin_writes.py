@@ -4,9 +4,12 @@ photos) is read-only there, so no photo reaches storage without being re-encoded
 
 import datetime
 import io
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from PIL import Image
@@ -199,3 +202,43 @@ def test_session_added_in_the_admin_is_created_by_the_service(client, world):
     created = session.changes.get()
     assert created.action == SessionChange.Action.CREATED
     assert created.changes["date"] == ["", "08/03/2031"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite runs one writer at a time; the row lock matters on PostgreSQL.",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_saving_at_the_same_time_change_the_session_once(transactional_db, world):
+    session = factories.session(
+        cell=world["cell"],
+        village=world["village"],
+        directive=world["directive"],
+        date=SATURDAY,
+        partner="Chi bộ thôn",
+    )
+    opened = _form_data(session)
+    start = threading.Barrier(2)
+    statuses = []
+
+    def save(partner):
+        client = Client()
+        client.force_login(world["admin"])
+        start.wait()
+        try:
+            response = client.post(_change_url(session), {**opened, "partner": partner})
+            statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(p,)) for p in ("Hội Nông dân", "Đoàn TN")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [200, 302]
+    session.refresh_from_db()
+    assert session.version == 2
+    assert session.partner in ("Hội Nông dân", "Đoàn TN")
+    assert session.changes.filter(action=SessionChange.Action.UPDATED).count() == 1
