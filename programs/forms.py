@@ -59,7 +59,9 @@ class MonthField(forms.CharField):
 
 class VillageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, village):
-        return f"{village} ({village.commune})"
+        # "thôn Nà Coóc (xã Bình An, từ 01/07/2025)": the commune and its period tell apart
+        # villages of one name. The querysets select the commune.
+        return village.label_with_context
 
 
 class SessionForm(forms.ModelForm):

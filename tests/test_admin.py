@@ -182,7 +182,11 @@ def test_autocomplete_ignores_diacritics(admin_client, world):
     )
     assert response.status_code == 200
     village = world["other_village"]
-    assert response.json()["results"] == [{"id": str(village.pk), "text": str(village)}]
+    # The label tells villages of one name apart: "thôn Nà Coóc (xã Bình An)".
+    assert response.json()["results"] == [
+        {"id": str(village.pk), "text": village.label_with_context}
+    ]
+    assert village.label_with_context == "thôn Nà Coóc (xã Bình An)"
 
 
 def _directive_data(**overrides):
@@ -289,13 +293,10 @@ def test_session_on_a_day_the_directive_does_not_allow_is_refused(admin_client, 
     assert not LabourSession.objects.exists()
 
 
-def test_session_saved_through_admin_copies_member_details(admin_client, world):
-    soldier = factories.member(
-        full_name="Ma Văn Lự",
-        category=Member.Category.ARMED_FORCES,
-        level=Member.Level.COMMUNE,
-        is_party_member=False,
-    )
+def test_session_added_in_the_admin_goes_through_the_service_without_log_rows(admin_client, world):
+    """Attendance is written on the log page only: rows posted to the admin add form are
+    ignored, and the new session gets its "created" history entry like any other."""
+    soldier = factories.member(full_name="Ma Văn Lự", category=Member.Category.ARMED_FORCES)
     data = _session_data(
         world,
         SATURDAY,
@@ -309,29 +310,8 @@ def test_session_saved_through_admin_copies_member_details(admin_client, world):
     assert response.status_code == 302, response.context["adminform"].form.errors
     session = LabourSession.objects.get()
     assert session.created_by == world["admin"]
-    attendance = session.attendances.get()
-    assert (attendance.category, attendance.level, attendance.is_party_member) == (
-        Member.Category.ARMED_FORCES,
-        Member.Level.COMMUNE,
-        False,
-    )
-
-    # Editing the row later keeps what was copied, even if the member's record moved on.
-    soldier.category = Member.Category.CIVIL_SERVANT
-    soldier.save()
-    data.update(
-        {
-            "attendances-INITIAL_FORMS": "1",
-            "attendances-0-id": attendance.pk,
-            "attendances-0-session": session.pk,
-            "attendances-0-workdays": "1",
-        }
-    )
-    response = admin_client.post(_url(LabourSession, "change", session.pk), data)
-    assert response.status_code == 302
-    attendance.refresh_from_db()
-    assert attendance.workdays == 1
-    assert attendance.category == Member.Category.ARMED_FORCES
+    assert not session.attendances.exists()
+    assert session.changes.get().action == "created"
 
 
 def test_directive_search_without_diacritics(client, world):
@@ -370,6 +350,7 @@ def test_session_edits_in_the_admin_join_the_history(client, world):
         "unlisted_villagers": 0,
         "log_status": "",
         "review_comment": "",
+        "version": session.version,
     }
     for prefix in ("attendances", "outputs", "photos"):
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}

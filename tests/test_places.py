@@ -256,12 +256,13 @@ def test_cell_page_queries_do_not_grow(client, world, django_assert_num_queries)
         _session(world, start, cell=cell, village=village)
         # The page's own cell: many sessions in many villages, and past assignments.
         _session(world, start + datetime.timedelta(days=7 * n), village=village)
+        # One month each: a cell's assignments under one directive never overlap.
         factories.assignment(
             cell=world["cell"],
             village=village,
             directive=world["directive"],
-            starts_on=datetime.date(2010, 1, 1),
-            ends_on=datetime.date(2011, 1, 1),
+            starts_on=datetime.date(2010 + n // 12, n % 12 + 1, 1),
+            ends_on=datetime.date(2010 + n // 12, n % 12 + 1, 28),
         )
 
     with django_assert_num_queries(len(small)):

@@ -1,12 +1,84 @@
+import copy
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import widgets
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from programs import places
 from programs.models import Commune, District, Household, Province, Village, VillageName
 
+from .history import ValueHistoryMixin
+from .labels import PlaceLabelMixin
 from .search import FoldedSearchMixin
 from .utils import count_of
+
+CHANGE_FIELDS = ["changed_on", "correction"]
+
+
+class RenameForm(forms.ModelForm):
+    """A change form whose renames keep the former name (``programs.places``)."""
+
+    changed_on = forms.DateField(
+        label=_("Change takes effect on"),
+        widget=widgets.AdminDateWidget,
+        required=False,
+        help_text=_(
+            "For a new name or another commune: the first day of the new one. The former one is "
+            "kept until the day before, for reports about earlier dates. Empty: today."
+        ),
+    )
+    correction = forms.BooleanField(
+        label=_("Corrects a typing mistake"),
+        required=False,
+        help_text=_("Tick to change the record in place, keeping no former name."),
+    )
+
+    def clean_changed_on(self):
+        return self.cleaned_data.get("changed_on") or timezone.localdate()
+
+    def model_values(self, *, changed_only: bool = True) -> dict:
+        names = self.changed_data if changed_only else list(self.fields)
+        return {
+            name: self.cleaned_data[name]
+            for name in names
+            if name not in CHANGE_FIELDS and name in self.cleaned_data
+        }
+
+
+class VillageAdminForm(RenameForm):
+    def clean(self):
+        cleaned = super().clean()
+        moved = {"name", "commune"} & set(self.changed_data)
+        if self.instance.pk and moved and not cleaned.get("correction"):
+            stored = Village.objects.get(pk=self.instance.pk)
+            problem = places.village_change_date_error(stored, cleaned["changed_on"])
+            if problem:
+                self.add_error("changed_on", problem)
+        return cleaned
+
+
+class CommuneAdminForm(RenameForm):
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk or self.errors:
+            return cleaned
+        stored = Commune.objects.get(pk=self.instance.pk)
+        changed_on, correction = cleaned["changed_on"], cleaned.get("correction")
+        if places.commune_keeps_former_name(stored, set(self.changed_data), changed_on, correction):
+            # The renamed record starts on the change date: check it as it will be saved.
+            probe = copy.copy(self.instance)
+            probe.valid_from = changed_on
+            try:
+                probe.full_clean()
+            except ValidationError as error:
+                self.add_error("changed_on", error.messages)
+        return cleaned
+
 
 VALIDITY_FIELDSET = (_("Validity"), {"fields": ["valid_from", "valid_until"]})
 
@@ -30,14 +102,23 @@ class DistrictAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 class VillageInline(admin.TabularInline):
+    """The commune's villages, read-only: a village is renamed on its own page, which keeps the
+    former name."""
+
     model = Village
     fields = ["name", "kind", "active"]
+    readonly_fields = fields
     extra = 0
+    can_delete = False
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Commune)
-class CommuneAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class CommuneAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
+    form = CommuneAdminForm
     list_display = ["__str__", "district", "province", "code", "valid_from", "valid_until"]
     list_display_links = ["__str__"]
     list_filter = ["kind", "province", "district"]
@@ -52,8 +133,36 @@ class CommuneAdmin(FoldedSearchMixin, admin.ModelAdmin):
     ]
     inlines = [VillageInline]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, (_("Renaming"), {"fields": CHANGE_FIELDS})]
 
-class VillageNameInline(admin.TabularInline):
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        renamed = places.commune_update(
+            commune=obj,
+            user=request.user,
+            changed_on=form.cleaned_data["changed_on"],
+            correction=form.cleaned_data["correction"],
+            **form.model_values(),
+        )
+        obj.refresh_from_db()
+        if obj.valid_from and renamed.valid_from == form.cleaned_data["changed_on"]:
+            former = Commune.objects.filter(
+                successor=obj, valid_until=obj.valid_from - places.ONE_DAY
+            ).first()
+            if former is not None and form.initial.get("valid_from") != obj.valid_from:
+                self.message_user(
+                    request,
+                    _("The former name is kept as a record of its own: %(former)s.")
+                    % {"former": former.label_with_context},
+                )
+
+
+class VillageNameInline(PlaceLabelMixin, admin.TabularInline):
     model = VillageName
     fields = ["name", "commune", "valid_from", "valid_until"]
     autocomplete_fields = ["commune"]
@@ -61,7 +170,8 @@ class VillageNameInline(admin.TabularInline):
 
 
 @admin.register(Village)
-class VillageAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class VillageAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
+    form = VillageAdminForm
     list_display = ["name", "kind", "commune", "commune_full_name", "active", "household_count"]
     list_filter = ["active", "kind", "commune__province"]
     list_select_related = ["commune__district", "commune__province"]
@@ -70,6 +180,28 @@ class VillageAdmin(FoldedSearchMixin, admin.ModelAdmin):
     autocomplete_fields = ["commune"]
     fields = ["commune", "name", "kind", "active"]
     inlines = [VillageNameInline]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if obj is None else [*fields, *CHANGE_FIELDS]
+
+    def save_model(self, request, obj, form, change):
+        """Through ``programs.places``: a rename or a move keeps the former name."""
+        if change:
+            saved = places.village_update(
+                village=obj,
+                user=request.user,
+                changed_on=form.cleaned_data["changed_on"],
+                correction=form.cleaned_data["correction"],
+                **form.model_values(),
+            )
+        else:
+            saved = places.village_create(
+                user=request.user, **form.model_values(changed_only=False)
+            )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
 
     def get_queryset(self, request):
         return (
@@ -89,7 +221,7 @@ class VillageAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class HouseholdAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["head_name", "status", "village", "commune", "note"]
     list_filter = ["status", "village__commune"]
     list_select_related = ["village__commune"]

@@ -1,12 +1,51 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Assignment, Member, PartyCell, PartyCommittee, Role
+from programs.selectors.places import planned_sessions_affected_by_move
 
+from .history import ValueHistoryMixin
+from .labels import PlaceLabelMixin
 from .search import FoldedSearchMixin
 
 
-class PartyCellInline(admin.TabularInline):
+def warn_about_move(model_admin, request, assignment: Assignment):
+    """After an assignment is saved: list the cell's planned sessions that stay in another
+    village during its period, so the officer moves or cancels them."""
+    affected = planned_sessions_affected_by_move(
+        assignment.cell,
+        assignment.starts_on,
+        assignment.village,
+        directive=assignment.directive,
+        until=assignment.ends_on,
+    )
+    if not affected:
+        return
+    listed = "; ".join(f"{s.date:%d/%m/%Y} ({s.village})" for s in affected)
+    model_admin.message_user(
+        request,
+        gettext(
+            "%(cell)s is now assigned to %(village)s from %(date)s, but still has planned "
+            "sessions elsewhere: %(sessions)s. Move or cancel them on their pages."
+        )
+        % {
+            "cell": assignment.cell,
+            "village": assignment.village,
+            "date": assignment.starts_on.strftime("%d/%m/%Y"),
+            "sessions": listed,
+        },
+        level="warning",
+    )
+
+
+def _moves(form) -> bool:
+    """Whether saving this assignment form puts the cell somewhere new from some day."""
+    return form.instance.pk is None or bool({"village", "starts_on"} & set(form.changed_data))
+
+
+class PartyCellInline(PlaceLabelMixin, admin.TabularInline):
     model = PartyCell
     fields = ["name", "kind", "home_village", "active"]
     autocomplete_fields = ["home_village"]
@@ -15,7 +54,7 @@ class PartyCellInline(admin.TabularInline):
 
 
 @admin.register(PartyCommittee)
-class PartyCommitteeAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class PartyCommitteeAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "abbreviation", "parent", "commune", "active"]
     list_filter = ["active", "kind"]
     list_select_related = ["parent", "commune"]
@@ -25,15 +64,50 @@ class PartyCommitteeAdmin(FoldedSearchMixin, admin.ModelAdmin):
     inlines = [PartyCellInline]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInlineFormSet(BaseInlineFormSet):
+    """Checks overlaps over all the cell's rows at once, as they will be once saved, so an
+    assignment can be closed and the next one added in one save."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.overlap_checked_elsewhere = True
+        return form
+
+    def clean(self):
+        super().clean()
+        rows = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not self._should_delete_form(form)
+            and not form.errors
+            and form.instance.starts_on
+        ]
+        in_forms = [form.instance.pk for form in self.forms if form.instance.pk]
+        stored = []
+        if self.instance.pk:
+            stored = list(
+                Assignment.objects.filter(cell=self.instance)
+                .exclude(pk__in=in_forms)
+                .select_related("village")
+            )
+        for index, form in enumerate(rows):
+            others = [other.instance for other in rows[:index]] + stored
+            other = form.instance.first_overlap(others)
+            if other is not None:
+                form.add_error(None, form.instance.overlap_error(other))
+
+
+class AssignmentInline(PlaceLabelMixin, admin.TabularInline):
     model = Assignment
+    formset = AssignmentInlineFormSet
     fields = ["village", "directive", "starts_on", "ends_on", "note"]
     autocomplete_fields = ["village", "directive"]
     extra = 0
 
 
 @admin.register(PartyCell)
-class PartyCellAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class PartyCellAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "committee", "home_village", "active"]
     list_filter = ["active", "kind", "committee"]
     list_select_related = ["committee", "home_village"]
@@ -43,9 +117,17 @@ class PartyCellAdmin(FoldedSearchMixin, admin.ModelAdmin):
     fields = ["committee", "name", "kind", "home_village", "active"]
     inlines = [AssignmentInline]
 
+    def save_formset(self, request, form, formset, change):
+        moved = [f.instance for f in formset.forms if f.has_changed() and _moves(f)]
+        super().save_formset(request, form, formset, change)
+        if formset.model is Assignment:
+            for assignment in moved:
+                if assignment.pk and assignment not in formset.deleted_objects:
+                    warn_about_move(self, request, assignment)
+
 
 @admin.register(Member)
-class MemberAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class MemberAdmin(ValueHistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = [
         "full_name",
         "category",
@@ -85,7 +167,7 @@ class RoleAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class AssignmentAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["cell", "village", "commune", "directive", "starts_on", "ends_on", "note"]
     list_filter = ["directive", "cell__committee"]
     list_select_related = ["cell", "village__commune", "directive"]
@@ -98,3 +180,9 @@ class AssignmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
     @admin.display(description=_("commune"), ordering="village__commune__name")
     def commune(self, assignment):
         return assignment.village.commune
+
+    def save_model(self, request, obj, form, change):
+        moves = _moves(form)
+        super().save_model(request, obj, form, change)
+        if moves:
+            warn_about_move(self, request, obj)

@@ -1,4 +1,18 @@
+"""Sessions in the admin site: their core fields go through the same services as the pages.
+
+A session's fields are saved by ``services.session_create`` / ``services.session_update``
+(version check under a row lock, history entry). What its log records — attendance, work done,
+photos, the counts of people not listed by name, notes — is shown read-only, with a link to the
+log page that writes it through ``programs.logbook`` (photos re-encoded without their GPS
+position, real thumbnails, sign-off rules).
+"""
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from programs import services
@@ -6,26 +20,65 @@ from programs.models import (
     Attendance,
     LabourSession,
     Photo,
-    SessionChange,
     WorkOutput,
     WorkType,
 )
 
+from .labels import PlaceLabelMixin
 from .search import FoldedSearchMixin
 from .utils import count_of
 
+# What the admin form edits; everything a log records is read-only here.
+SESSION_FIELDS = [
+    "directive",
+    "cell",
+    "village",
+    "date",
+    "start_time",
+    "partner",
+    "status",
+    "status_reason",
+    "other_village_reason",
+    "planned_work",
+]
+LOG_FIELDS = ["notes", "unlisted_commune_cadres", "unlisted_armed_forces", "unlisted_villagers"]
 
-class AttendanceInline(admin.TabularInline):
+
+def _log_link(session):
+    if session is None or session.pk is None:
+        return "—"
+    return format_html(
+        '<a href="{}">{}</a>',
+        reverse("programs:session-log", args=[session.pk]),
+        _("Open the log page to change attendance, work done and photos"),
+    )
+
+
+class ReadOnlyLogInline(admin.TabularInline):
+    """A part of the log, shown but not edited: the log page is its only write path."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AttendanceInline(ReadOnlyLogInline):
     model = Attendance
     fields = ["member", "workdays", "category", "level", "is_party_member"]
-    # Copied from the member when the session is saved (LabourSessionAdmin.save_formset), so a
-    # report about a past session counts people as they were then.
-    readonly_fields = ["category", "level", "is_party_member"]
-    autocomplete_fields = ["member"]
-    extra = 0
 
 
-class WorkOutputInline(admin.TabularInline):
+class WorkOutputInline(ReadOnlyLogInline):
     model = WorkOutput
     fields = [
         "work_type",
@@ -36,19 +89,54 @@ class WorkOutputInline(admin.TabularInline):
         "value_vnd",
         "funding_source",
     ]
-    autocomplete_fields = ["household"]
-    extra = 0
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(ReadOnlyLogInline):
     model = Photo
-    fields = ["image", "caption", "taken_on", "uploaded_by"]
-    readonly_fields = ["uploaded_by"]
-    extra = 0
+    fields = ["preview", "caption", "taken_on", "keeps_location", "uploaded_by"]
+
+    @admin.display(description=_("photo"))
+    def preview(self, photo):
+        url = reverse("programs:session-photo", args=[photo.session_id, photo.pk])
+        return format_html('<a href="{}">{}</a>', url, _("View"))
+
+
+class LabourSessionAdminForm(forms.ModelForm):
+    """Carries the version the form was opened on; a save from an older one is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        sent = cleaned.get("version")
+        stored = LabourSession.objects.filter(pk=self.instance.pk)
+        # The admin runs the whole request in a transaction: the lock taken here holds until
+        # the save, so no other save can slip in between this check and the write.
+        if transaction.get_connection().in_atomic_block:
+            stored = stored.select_for_update()
+        current = stored.values_list("version", flat=True).first()
+        if sent is None or sent != current:
+            raise forms.ValidationError(stale_message(), code="stale")
+        return cleaned
+
+
+def stale_message():
+    return _(
+        "Someone else saved this session after you opened it. Your changes were not saved: "
+        "open the session again to see the current values, then redo your changes."
+    )
 
 
 @admin.register(LabourSession)
-class LabourSessionAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class LabourSessionAdmin(PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
+    form = LabourSessionAdminForm
     list_display = [
         "date",
         "start_time",
@@ -66,7 +154,14 @@ class LabourSessionAdmin(FoldedSearchMixin, admin.ModelAdmin):
     search_fields = ["partner", "planned_work", "directive__symbol"]
     folded_search_fields = ("cell__search_name", "village__search_name")
     autocomplete_fields = ["directive", "cell", "village"]
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "log_link",
+        *LOG_FIELDS,
+        "log_status",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (
             None,
@@ -81,14 +176,12 @@ class LabourSessionAdmin(FoldedSearchMixin, admin.ModelAdmin):
                     "status",
                     "status_reason",
                     "other_village_reason",
+                    "version",
                 ]
             },
         ),
-        (_("Work"), {"fields": ["planned_work", "notes"]}),
-        (
-            _("People not listed by name"),
-            {"fields": ["unlisted_commune_cadres", "unlisted_armed_forces", "unlisted_villagers"]},
-        ),
+        (_("Work"), {"fields": ["planned_work"]}),
+        (_("Log"), {"fields": ["log_link", "log_status", *LOG_FIELDS]}),
         (_("Record"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
     inlines = [AttendanceInline, WorkOutputInline, PhotoInline]
@@ -98,6 +191,19 @@ class LabourSessionAdmin(FoldedSearchMixin, admin.ModelAdmin):
             super().get_queryset(request).annotate(attendance_count=count_of(Attendance, "session"))
         )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # ``version`` is the form's own field (the model's is not editable): kept out of the
+        # model fields the form is built from, it is still rendered in its fieldset.
+        fields = kwargs.get("fields")
+        if fields is None:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = [name for name in fields if name != "version"]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_inlines(self, request, obj):
+        # A new session has no log yet; its log is written on the log page once it exists.
+        return self.inlines if obj is not None else []
+
     @admin.display(description=_("commune"), ordering="village__commune__name")
     def commune(self, session):
         return session.village.commune
@@ -106,54 +212,27 @@ class LabourSessionAdmin(FoldedSearchMixin, admin.ModelAdmin):
     def attendance_count(self, session):
         return session.attendance_count
 
+    @admin.display(description=_("log"))
+    def log_link(self, session):
+        return _log_link(session)
+
     def save_model(self, request, obj, form, change):
-        if not change and obj.created_by_id is None:
-            obj.created_by = request.user
+        """Write through the services: the session's version check, row lock and history."""
+        fields = {
+            name: form.cleaned_data[name]
+            for name in SESSION_FIELDS
+            if name in form.cleaned_data and (not change or name in form.changed_data)
+        }
         if change:
-            # An edit here must also invalidate forms opened elsewhere on the old version.
-            obj.version += 1
-            obj._before_admin_edit = services.session_snapshot(LabourSession.objects.get(pk=obj.pk))
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        session = form.instance
-        # Edits in the admin site join the session's history like any other change.
-        before = getattr(session, "_before_admin_edit", None)
-        after = services.session_snapshot(session)
-        changes = services.session_diff(before, after) if before else {}
-        sections = {Attendance: "attendances", WorkOutput: "outputs", Photo: "photos"}
-        for formset in formsets:
-            key = sections.get(formset.model)
-            if key is None:
-                continue
-            old = [str(obj) for obj in formset.deleted_objects]
-            new = [str(obj) for obj in formset.new_objects]
-            new += [str(obj) for obj, _fields in formset.changed_objects]
-            if old or new:
-                changes[key] = ["; ".join(old), "; ".join(new)]
-        action = SessionChange.Action.UPDATED if change else SessionChange.Action.CREATED
-        if changes or not change:
-            services.record_change(
-                session, request.user, action, changes, reason=_("in the admin site")
+            saved = services.session_update(
+                session=obj, user=request.user, version=form.cleaned_data["version"], **fields
             )
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model not in (Attendance, Photo):
-            return super().save_formset(request, form, formset, change)
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
-        # An edited row keeps what was copied when it was written, unless its member changed.
-        member_changed = {obj for obj, fields in formset.changed_objects if "member" in fields}
-        for obj in instances:
-            if isinstance(obj, Attendance):
-                if obj.pk is None or obj in member_changed:
-                    obj.copy_from_member()
-            elif obj.uploaded_by_id is None:
-                obj.uploaded_by = request.user
-            obj.save()
-        formset.save_m2m()
+        else:
+            saved = services.session_create(user=request.user, **fields)
+        # The admin goes on with ``obj`` (its history entry, the redirect): make it the saved row.
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
 
 
 @admin.register(WorkType)

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('programs', '0005_report_settings'),
+        ('programs', '0006_host_role'),
     ]
 
     operations = [

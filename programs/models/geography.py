@@ -4,6 +4,11 @@ Administrative units change: the 2025 reform removed the district tier and merge
 commune is therefore a record with a validity period (the new xã Bình An is a different record
 from the old one), and a village keeps the names and communes it had before (``VillageName``),
 so a report about 2022 still prints "xã Bình An, huyện Lâm Bình".
+
+Renames go through ``programs.places`` (``village_update``, ``commune_update``), which write the
+former name with its end date; a plain rename of a commune keeps the old name as a record of
+its own that ends the day before (see ``commune_update``), so everything that prints a commune
+for a date keeps working through the villages' former names.
 """
 
 import datetime
@@ -11,9 +16,26 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import FoldedNameModel, TimeStampedModel
+
+
+def _dmy(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def period_label(valid_from, valid_until) -> str:
+    """ "từ 01/07/2025", "đến 30/06/2025", "01/01/2020 – 30/06/2025" or "" (in the active
+    language): what tells two records of the same name apart."""
+    if valid_from and valid_until:
+        return f"{_dmy(valid_from)} – {_dmy(valid_until)}"
+    if valid_from:
+        return str(_("from %(date)s") % {"date": _dmy(valid_from)})
+    if valid_until:
+        return str(_("until %(date)s") % {"date": _dmy(valid_until)})
+    return ""
 
 
 def _period_constraint(name):
@@ -188,6 +210,40 @@ class Commune(FoldedNameModel, ValidityPeriodModel, TimeStampedModel):
             raise ValidationError({"district": _("The district belongs to another province.")})
 
     @property
+    def label_with_context(self) -> str:
+        """ "xã Bình An (huyện Lâm Bình, đến 30/06/2025)": the name with what tells it apart from
+        another commune of the same name (its district, or its province once districts are
+        gone, and its period). Pickers show this; documents keep ``str()``. Reads the district
+        and province: select them with the commune when labelling many."""
+        parts = [str(self.district) if self.district_id else str(self.province)]
+        period = period_label(self.valid_from, self.valid_until)
+        if period:
+            parts.append(period)
+        return f"{self} ({', '.join(parts)})"
+
+    def is_dissolved(self, day: datetime.date | None = None) -> bool:
+        """True once the commune has ended (a reform merged or replaced it)."""
+        day = day or timezone.localdate()
+        return self.valid_until is not None and self.valid_until < day
+
+    def dissolved_error(self) -> ValidationError:
+        if self.successor_id:
+            message = _(
+                "%(commune)s ended on %(date)s and was merged into %(successor)s: choose that "
+                "commune instead."
+            ) % {
+                "commune": self,
+                "date": _dmy(self.valid_until),
+                "successor": self.successor.label_with_context,
+            }
+        else:
+            message = _("%(commune)s ended on %(date)s: it can no longer receive villages.") % {
+                "commune": self,
+                "date": _dmy(self.valid_until),
+            }
+        return ValidationError(message, code="commune_dissolved")
+
+    @property
     def full_name(self) -> str:
         """ "xã Bình An, huyện Lâm Bình, tỉnh Tuyên Quang" (the district only while it existed)."""
         parts = [str(self)]
@@ -240,6 +296,28 @@ class Village(FoldedNameModel, TimeStampedModel):
 
     def __str__(self):
         return f"{self.KIND_WORDS[self.kind]} {self.name}"
+
+    @property
+    def label_with_context(self) -> str:
+        """ "thôn Nà Coóc (xã Bình An, từ 01/07/2025)": the village with its commune and the
+        commune's period, so villages of the same name, or of a commune before and after a
+        reform, are told apart in pickers. Reads ``commune``: select it with the village."""
+        commune = self.commune
+        period = period_label(commune.valid_from, commune.valid_until)
+        inside = f"{commune}, {period}" if period else str(commune)
+        return f"{self} ({inside})"
+
+    def clean(self):
+        super().clean()
+        # Only a village that is added, or moved, into an ended commune is refused: villages
+        # still attached to one (kept for history) can be edited.
+        if self.commune_id and self.commune.is_dissolved() and self._commune_is_new():
+            raise ValidationError({"commune": self.commune.dissolved_error()})
+
+    def _commune_is_new(self) -> bool:
+        if self._state.adding or self.pk is None:
+            return True
+        return not Village.objects.filter(pk=self.pk, commune_id=self.commune_id).exists()
 
     def placement_on(self, day: datetime.date) -> tuple[str, "Commune"]:
         """The village's name and commune as they were on ``day``.

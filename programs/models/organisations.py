@@ -262,7 +262,16 @@ class AssignmentQuerySet(models.QuerySet):
 
 
 class Assignment(TimeStampedModel):
-    """A cell is put in charge of a village under a directive (phân công phụ trách thôn)."""
+    """A cell is put in charge of a village under a directive (phân công phụ trách thôn).
+
+    Overlaps: the periods of one cell's assignments under one directive never overlap (ends
+    included), so on any day the cell has at most one village per directive — the one
+    ``LabourSession.assigned_village`` and the month planner look up. Assignments of one cell
+    under *different* directives may overlap (a scheme and the plan that carries it out, or
+    another programme), as they are read per directive everywhere. ``clean()`` refuses an
+    overlap with a message naming the other assignment; on PostgreSQL the database refuses it
+    too (migration 0008: the exclusion constraint ``assignment_no_overlap``).
+    """
 
     cell = models.ForeignKey(
         PartyCell,
@@ -312,6 +321,51 @@ class Assignment(TimeStampedModel):
         super().clean()
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end date must not be before the start date.")})
+        # An inline formset checks all its rows together (a row closed and its successor added
+        # in one save), so it turns this check off on its forms.
+        if not getattr(self, "overlap_checked_elsewhere", False):
+            other = self.first_overlap(self.stored_siblings())
+            if other is not None:
+                raise self.overlap_error(other)
+
+    def period_label(self) -> str:
+        start = self.starts_on.strftime("%d/%m/%Y")
+        if self.ends_on:
+            return f"{start} – {self.ends_on.strftime('%d/%m/%Y')}"
+        return str(_("from %(date)s") % {"date": start})
+
+    def overlaps(self, other: "Assignment") -> bool:
+        if self.cell_id != other.cell_id or self.directive_id != other.directive_id:
+            return False
+        if not (self.starts_on and other.starts_on):
+            return False
+        return (other.ends_on is None or self.starts_on <= other.ends_on) and (
+            self.ends_on is None or other.starts_on <= self.ends_on
+        )
+
+    def stored_siblings(self):
+        """The cell's other stored assignments under the same directive."""
+        if not (self.cell_id and self.directive_id):
+            return Assignment.objects.none()
+        return (
+            Assignment.objects.filter(cell_id=self.cell_id, directive_id=self.directive_id)
+            .exclude(pk=self.pk)
+            .select_related("village")
+            .order_by("starts_on")
+        )
+
+    def first_overlap(self, others) -> "Assignment | None":
+        return next((other for other in others if self.overlaps(other)), None)
+
+    def overlap_error(self, other: "Assignment") -> ValidationError:
+        return ValidationError(
+            _(
+                "This period overlaps the cell's assignment to %(village)s (%(period)s) under "
+                "the same directive. Close that assignment, or start this one after it ends."
+            )
+            % {"village": other.village, "period": other.period_label()},
+            code="assignment_overlap",
+        )
 
 
 def _new_feed_token() -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 
-from programs.models import Assignment, PartyCell, Village, VillageName
+from programs.models import Assignment, LabourSession, PartyCell, Village, VillageName
 from programs.permissions import assignments_visible_to, sessions_visible_to
 
 from .calendar import mark_late
@@ -14,6 +14,7 @@ from .calendar import mark_late
 __all__ = [
     "SESSIONS_PER_PAGE",
     "cell_history",
+    "planned_sessions_affected_by_move",
     "split_assignments",
     "village_history",
 ]
@@ -101,3 +102,25 @@ def village_history(user, village: Village, *, page: str | None, today: datetime
         "assignments": split_assignments(assignments, today),
         "sessions_page": _page(sessions, page, today),
     }
+
+
+def planned_sessions_affected_by_move(
+    cell: PartyCell,
+    starts_on: datetime.date,
+    village: Village,
+    *,
+    directive=None,
+    until: datetime.date | None = None,
+) -> list[LabourSession]:
+    """The cell's planned sessions from ``starts_on`` on that are not in ``village``: those a
+    move of the cell to ``village`` from that day leaves in the old place, to be moved or
+    cancelled by hand. Limited to one directive and to sessions up to ``until`` when given.
+    Oldest first."""
+    sessions = LabourSession.objects.planned().filter(cell=cell, date__gte=starts_on)
+    if directive is not None:
+        sessions = sessions.filter(directive=directive)
+    if until is not None:
+        sessions = sessions.filter(date__lte=until)
+    return list(
+        sessions.exclude(village=village).select_related("village").order_by("date", "start_time")
+    )
