@@ -57,6 +57,33 @@ class MonthField(forms.CharField):
         return str(value) if isinstance(value, Month) else value
 
 
+class OneTimeTokenField(forms.UUIDField):
+    """The hidden one-time token of a form that changes something (services.claim_form).
+
+    A fresh token each time the form is shown; a re-shown form (errors, "add a row") keeps the
+    one posted, since nothing was carried out yet. Optional, so a post without one is carried
+    out as before, only without protection against a re-send.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", uuid.uuid4)  # called at each rendering of an unbound form
+        super().__init__(**kwargs)
+
+
+class TokenForm(forms.Form):
+    """Only the one-time token, for a form whose other fields live elsewhere (the month plan's
+    "create" button, the calendar address reset)."""
+
+    token = OneTimeTokenField()
+
+    def token_value(self):
+        """The posted token, or None when it is missing or not a token."""
+        return self.cleaned_data["token"] if self.is_valid() else None
+
+
 class VillageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, village):
         return f"{village} ({village.commune})"
@@ -64,6 +91,7 @@ class VillageChoiceField(forms.ModelChoiceField):
 
 class SessionForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    token = OneTimeTokenField()
 
     class Meta:
         model = LabourSession
@@ -107,12 +135,7 @@ class VersionForm(forms.Form):
     (a stale save is refused) and a one-time token (a re-sent form changes nothing twice)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.fields["token"].initial = uuid.uuid4()
+    token = OneTimeTokenField()
 
 
 class ReasonForm(VersionForm):

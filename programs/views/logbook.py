@@ -165,6 +165,14 @@ def _save(request, session, forms: dict, *, submit: bool):
     return None
 
 
+def _saved(request, session, *, submit: bool):
+    if submit:
+        messages.success(request, _("The log was submitted for confirmation."))
+    else:
+        messages.success(request, _("The log was saved as a draft."))
+    return redirect(session.get_absolute_url())
+
+
 def _closed_page(request, session, status=200):
     return render(request, "sessions/log.html", {"session": session, "closed": True}, status=status)
 
@@ -173,8 +181,11 @@ def _closed_page(request, session, status=200):
 @require_http_methods(["GET", "POST"])
 def session_log(request, pk):
     session = permissions.get_session_for_log_or_404(request.user, pk)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
     if request.method == "POST" and services.form_already_done(request.POST.get("token")):
-        # The phone re-sent a form that was already carried out: show where it led.
+        # The phone re-sent a form that was already carried out: answer as the first time.
+        if action in SAVE_ACTIONS:
+            return _saved(request, session, submit=action == "submit")
         messages.info(request, _("This log was already saved; it was not saved twice."))
         return redirect(session.get_absolute_url())
     if not session.can_be_logged:
@@ -187,7 +198,6 @@ def session_log(request, pk):
             return _closed_page(request, session, status=403)
         return _closed_page(request, session)
 
-    action = request.POST.get("action", "") if request.method == "POST" else ""
     found, searched = [], False
     if request.method == "POST":
         data, files = request.POST, request.FILES
@@ -207,11 +217,7 @@ def session_log(request, pk):
         if action in SAVE_ACTIONS:
             saved = _save(request, session, forms, submit=action == "submit")
             if saved is not None:
-                if action == "submit":
-                    messages.success(request, _("The log was submitted for confirmation."))
-                else:
-                    messages.success(request, _("The log was saved as a draft."))
-                return redirect(saved.get_absolute_url())
+                return _saved(request, saved, submit=action == "submit")
         else:
             _hold_judgement(forms)
     else:

@@ -39,8 +39,8 @@ def session_log_confirm(request, pk):
     session = permissions.get_session_or_404(request.user, pk, write=True)
     form = VersionForm(request.POST)
     if services.form_already_done(request.POST.get("token")):
-        # A re-sent click: the first one was carried out; show where it led.
-        return redirect(session.get_absolute_url())
+        # A re-sent click: the first one was carried out; answer as it was answered.
+        return _confirmed(request, session)
     if session.log_status != LogStatus.SUBMITTED:
         messages.error(request, _("Only a log waiting for confirmation can be confirmed."))
     elif not form.is_valid():
@@ -58,7 +58,12 @@ def session_log_confirm(request, pk):
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
-            messages.success(request, _("The log was confirmed. It now counts in the reports."))
+            return _confirmed(request, session)
+    return redirect(session.get_absolute_url())
+
+
+def _confirmed(request, session):
+    messages.success(request, _("The log was confirmed. It now counts in the reports."))
     return redirect(session.get_absolute_url())
 
 
@@ -104,6 +109,8 @@ def _reason_form(data=None, *, label, required, **kwargs):
 def _review_with_reason(request, session, *, expected, wrong_state, label, required, **texts):
     """Return (comment) or reopen (reason): a small form on GET, the service on POST."""
     if request.method == "POST" and services.form_already_done(request.POST.get("token")):
+        # A re-sent form: the first copy was carried out; answer as it was answered.
+        messages.success(request, texts["success"])
         return redirect(session.get_absolute_url())
     if session.log_status != expected:
         messages.error(request, wrong_state)

@@ -14,6 +14,7 @@ from programs.forms import (
     PostponeForm,
     ReasonForm,
     SessionForm,
+    TokenForm,
     VersionForm,
     cell_overrides,
 )
@@ -54,27 +55,46 @@ def session_detail(request, pk):
     )
 
 
+def _planned(request, session):
+    messages.success(request, _("The session was planned."))
+    return redirect(session.get_absolute_url())
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_create(request):
     if not permissions.can_create_sessions(request.user):
         raise PermissionDenied
     form = SessionForm(request.POST or None, user=request.user, initial=request.GET.dict())
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_create(user=request.user, **form.field_values())
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The session was planned."))
-            return redirect(session.get_absolute_url())
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                session = services.session_create(
+                    user=request.user, token=form.cleaned_data["token"], **form.field_values()
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return _planned(request, session)
+        # A copy of this form sent a moment earlier took the cell's day, so this copy fails
+        # validation: answer as that copy did.
+        earlier = services.form_submission(request.POST.get("token"))
+        if earlier is not None and earlier.session is not None:
+            return _planned(request, earlier.session)
     return render(request, "sessions/form.html", {"form": form, "session": None})
+
+
+def _saved(request, session):
+    messages.success(request, _("The session was saved."))
+    return redirect(session.get_absolute_url())
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_edit(request, pk):
     session = permissions.get_session_or_404(request.user, pk, write=True)
+    if request.method == "POST" and services.form_already_done(request.POST.get("token")):
+        return _saved(request, session)
     if not session.is_open:
         messages.error(request, _("Only a planned session can be edited."))
         return redirect(session.get_absolute_url())
@@ -85,6 +105,7 @@ def session_edit(request, pk):
                 session=session,
                 user=request.user,
                 version=form.cleaned_data["version"],
+                token=form.cleaned_data["token"],
                 **form.field_values(),
             )
         except services.StaleEditError:
@@ -92,8 +113,7 @@ def session_edit(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The session was saved."))
-            return redirect(session.get_absolute_url())
+            return _saved(request, session)
     return render(request, "sessions/form.html", {"form": form, "session": session})
 
 
@@ -111,11 +131,19 @@ def session_cancel(request, pk):
     return _status_change(request, session, ReasonForm, "sessions/cancel.html")
 
 
+def _status_changed(request, session, form_class, replacement=None):
+    if form_class is PostponeForm:
+        messages.success(request, _("The session was postponed."))
+    else:
+        messages.success(request, _("The session was cancelled."))
+    return redirect((replacement or session).get_absolute_url())
+
+
 def _status_change(request, session, form_class, template):
     if request.method == "POST" and services.form_already_done(request.POST.get("token")):
-        # The phone re-sent a form that was already carried out: show where it led.
+        # The phone re-sent a form that was already carried out: answer as the first time.
         replacement = getattr(session, "rescheduled_as", None)
-        return redirect((replacement or session).get_absolute_url())
+        return _status_changed(request, session, form_class, replacement)
     if not session.is_open:
         messages.error(request, _("Only a planned session can be postponed or cancelled."))
         return redirect(session.get_absolute_url())
@@ -133,8 +161,7 @@ def _status_change(request, session, form_class, template):
                     new_start_time=data.get("new_start_time"),
                     token=data.get("token"),
                 )
-                messages.success(request, _("The session was postponed."))
-                return redirect((replacement or session).get_absolute_url())
+                return _status_changed(request, session, form_class, replacement)
             services.session_cancel(
                 session=session,
                 user=request.user,
@@ -142,8 +169,7 @@ def _status_change(request, session, form_class, template):
                 version=data["version"],
                 token=data.get("token"),
             )
-            messages.success(request, _("The session was cancelled."))
-            return redirect(session.get_absolute_url())
+            return _status_changed(request, session, form_class)
         except services.StaleEditError:
             _stale_message(request)
         except ValidationError as error:
@@ -153,6 +179,22 @@ def _status_change(request, session, form_class, template):
             else:
                 form.add_error(None, error)
     return render(request, template, {"form": form, "session": session})
+
+
+def _plan_created(request, created, month):
+    if created:
+        messages.success(
+            request,
+            _("%(count)s sessions were planned for %(month)s.")
+            % {"count": len(created), "month": month.label},
+        )
+    else:
+        messages.info(
+            request,
+            _("Nothing new to plan: every cell already has its sessions for %(month)s.")
+            % {"month": month.label},
+        )
+    return redirect(f"{reverse('programs:session-calendar')}?month={month}")
 
 
 @login_required
@@ -180,20 +222,9 @@ def month_plan(request):
                     planned_work=options["planned_work"],
                     planned_work_by_cell=works,
                     overrides=dates,
+                    token=TokenForm(request.POST).token_value(),
                 )
-                if created:
-                    messages.success(
-                        request,
-                        _("%(count)s sessions were planned for %(month)s.")
-                        % {"count": len(created), "month": options["month"].label},
-                    )
-                else:
-                    messages.info(
-                        request,
-                        _("Nothing new to plan: every cell already has its sessions for %(month)s.")
-                        % {"month": options["month"].label},
-                    )
-                return redirect(f"{reverse('programs:session-calendar')}?month={options['month']}")
+                return _plan_created(request, created, options["month"])
             preview = services.month_plan_preview(
                 committee=options["committee"],
                 directive=options["directive"],
@@ -212,5 +243,7 @@ def month_plan(request):
             "cell_errors": cell_errors,
             "plan_error": plan_error,
             "overrides": data or {},
+            # The "create" button's form: a fresh one-time token for each preview shown.
+            "token_form": TokenForm(),
         },
     )
