@@ -118,9 +118,21 @@ def form_submission(token) -> FormSubmission | None:
     return FormSubmission.objects.select_related("session").filter(token=token).first()
 
 
-def form_already_done(token) -> bool:
-    """True when the form with this one-time token was already carried out (a re-send)."""
-    return form_submission(token) is not None
+def form_already_done(token, session: LabourSession | None = None) -> bool:
+    """True when the form with this one-time token was already carried out (a re-send); with
+    ``session``, only when it was carried out on that session."""
+    submission = form_submission(token)
+    if submission is None:
+        return False
+    return session is None or submission.session_id == session.pk
+
+
+def _token_used_elsewhere() -> ValidationError:
+    # Only a forged or hand-copied form sends a token that was used on another form.
+    return ValidationError(
+        _("This form was already sent once for something else. Reload the page and try again."),
+        code="token_used",
+    )
 
 
 def claim_form(token, *, user, session=None) -> FormSubmission | None:
@@ -152,13 +164,18 @@ def lock_session(
     copy has just changed, and must be told "already done" (FormAlreadyDone), not "stale".
     """
     current = LabourSession.objects.select_for_update().get(pk=session.pk)
-    claim_form(token, user=user, session=current)
+    try:
+        claim_form(token, user=user, session=current)
+    except FormAlreadyDone as done:
+        if done.submission.session_id != current.pk:
+            raise _token_used_elsewhere() from None
+        raise
     if version is not None and current.version != version:
         raise StaleEditError(current)
     return current
 
 
-def _constraint_error(instance, error: IntegrityError) -> ValidationError:
+def _constraint_error(instance) -> ValidationError:
     """The message for a database constraint that another request beat us to (two different
     forms planning one cell on one day at the same moment): the model's own message now that
     the other row is committed, else a general one."""
@@ -193,9 +210,11 @@ def session_create(*, user, token=None, **fields) -> LabourSession:
                 submission.session = session
                 submission.save(update_fields=["session"])
     except FormAlreadyDone as done:
+        if done.submission.session is None:
+            raise _token_used_elsewhere() from None
         return done.submission.session
     except IntegrityError as error:
-        raise _constraint_error(session, error) from error
+        raise _constraint_error(session) from error
     return session
 
 
@@ -223,7 +242,7 @@ def session_update(
     except FormAlreadyDone:
         return LabourSession.objects.get(pk=session.pk)
     except IntegrityError as error:
-        raise _constraint_error(current, error) from error
+        raise _constraint_error(current) from error
     return current
 
 
@@ -293,11 +312,9 @@ def session_postpone(
         return getattr(LabourSession.objects.get(pk=session.pk), "rescheduled_as", None)
     except IntegrityError as error:
         if replacement is None:
-            raise _constraint_error(session, error) from error
+            raise _constraint_error(session) from error
         # Another form took the new date for this cell at the same moment.
-        raise ValidationError(
-            {"new_date": _constraint_error(replacement, error).messages}
-        ) from error
+        raise ValidationError({"new_date": _constraint_error(replacement).messages}) from error
     return replacement
 
 
@@ -584,7 +601,7 @@ def calendar_feed_reset(*, user, token=None) -> CalendarFeed:
 
 def report_settings_save(
     *, committee: PartyCommittee, user, values: dict, token=None
-) -> ReportSettings:
+) -> ReportSettings | None:
     """Save the header and signature of ``committee``'s printed reports (one row per committee).
 
     Side effects: the committee's ReportSettings created or updated, ``updated_by`` set. A
@@ -602,7 +619,7 @@ def report_settings_save(
             settings_obj.full_clean()
             settings_obj.save()
     except FormAlreadyDone:
-        return ReportSettings.objects.get(committee=committee)
+        return ReportSettings.objects.filter(committee=committee).first()
     except IntegrityError as error:
         # Another officer saved this committee's first settings at the same moment.
         raise ValidationError(

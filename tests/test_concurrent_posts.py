@@ -684,3 +684,42 @@ def test_report_settings_saved_twice_with_one_token_saves_once(client, world):
     assert second.status_code == 302
     saved.refresh_from_db()
     assert saved.number == "15"
+
+
+@pytest.mark.usefixtures("english")
+def test_token_used_on_another_session_changes_nothing_and_says_so(client, world, planned):
+    other = factories.session(
+        cell=world["cell"], village=world["village"], directive=world["directive"], date=SUNDAY
+    )
+    client.force_login(world["officer"])
+    token = _form_token()
+    data = {"reason": "Mưa lũ", "version": 1, "token": token}
+    client.post(reverse("programs:session-cancel", args=[planned.pk]), data)
+
+    response = client.post(reverse("programs:session-cancel", args=[other.pk]), data)
+
+    assert response.status_code == 200
+    assert "already sent once for something else" in response.content.decode()
+    other.refresh_from_db()
+    assert (other.status, other.version) == ("planned", 1)
+
+
+@pytest.mark.usefixtures("english")
+def test_token_of_another_form_creates_no_session_and_says_so(client, world):
+    client.force_login(world["officer"])
+    token = _form_token()
+    client.post(reverse("programs:calendar-feed-reset"), {"token": token})
+    data = {
+        "cell": world["cell"].pk,
+        "directive": world["directive"].pk,
+        "village": world["village"].pk,
+        "date": SUNDAY.isoformat(),
+        "start_time": "07:30",
+        "token": token,
+    }
+
+    response = client.post(reverse("programs:session-create"), data)
+
+    assert response.status_code == 200
+    assert "already sent once for something else" in response.content.decode()
+    assert not LabourSession.objects.exists()

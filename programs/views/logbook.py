@@ -182,7 +182,7 @@ def _closed_page(request, session, status=200):
 def session_log(request, pk):
     session = permissions.get_session_for_log_or_404(request.user, pk)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST" and services.form_already_done(request.POST.get("token")):
+    if request.method == "POST" and services.form_already_done(request.POST.get("token"), session):
         # The phone re-sent a form that was already carried out: answer as the first time.
         if action in SAVE_ACTIONS:
             return _saved(request, session, submit=action == "submit")

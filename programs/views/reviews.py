@@ -38,7 +38,7 @@ def _error_text(error: ValidationError) -> str:
 def session_log_confirm(request, pk):
     session = permissions.get_session_or_404(request.user, pk, write=True)
     form = VersionForm(request.POST)
-    if services.form_already_done(request.POST.get("token")):
+    if services.form_already_done(request.POST.get("token"), session):
         # A re-sent click: the first one was carried out; answer as it was answered.
         return _confirmed(request, session)
     if session.log_status != LogStatus.SUBMITTED:
@@ -108,7 +108,7 @@ def _reason_form(data=None, *, label, required, **kwargs):
 
 def _review_with_reason(request, session, *, expected, wrong_state, label, required, **texts):
     """Return (comment) or reopen (reason): a small form on GET, the service on POST."""
-    if request.method == "POST" and services.form_already_done(request.POST.get("token")):
+    if request.method == "POST" and services.form_already_done(request.POST.get("token"), session):
         # A re-sent form: the first copy was carried out; answer as it was answered.
         messages.success(request, texts["success"])
         return redirect(session.get_absolute_url())

@@ -93,7 +93,7 @@ def _saved(request, session):
 @require_http_methods(["GET", "POST"])
 def session_edit(request, pk):
     session = permissions.get_session_or_404(request.user, pk, write=True)
-    if request.method == "POST" and services.form_already_done(request.POST.get("token")):
+    if request.method == "POST" and services.form_already_done(request.POST.get("token"), session):
         return _saved(request, session)
     if not session.is_open:
         messages.error(request, _("Only a planned session can be edited."))
@@ -140,7 +140,7 @@ def _status_changed(request, session, form_class, replacement=None):
 
 
 def _status_change(request, session, form_class, template):
-    if request.method == "POST" and services.form_already_done(request.POST.get("token")):
+    if request.method == "POST" and services.form_already_done(request.POST.get("token"), session):
         # The phone re-sent a form that was already carried out: answer as the first time.
         replacement = getattr(session, "rescheduled_as", None)
         return _status_changed(request, session, form_class, replacement)
