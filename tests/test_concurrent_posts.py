@@ -120,9 +120,12 @@ class Browser:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         return headers
 
-    def form(self, path: str, action: str | None = None) -> list[tuple[str, str]]:
+    def form(
+        self, path: str, action: str | None = None, having: str | None = None
+    ) -> list[tuple[str, str]]:
         """The fields of the page's POST form that posts to ``action`` (to the page itself
-        when None), as the page shows them, hidden version and one-time token included."""
+        when None) or that has a field named ``having``, as the page shows them, hidden
+        version and one-time token included."""
         connection = self._connection()
         connection.request("GET", path, headers=self._headers(body=False))
         response = connection.getresponse()
@@ -136,7 +139,8 @@ class Browser:
         reader.feed(page)
         wanted = {action} if action else {"", path, path.split("?", 1)[0]}
         for form_action, fields in reader.forms:
-            if form_action in wanted:
+            found = having in dict(fields) if having else form_action in wanted
+            if found:
                 return list(fields)
         raise AssertionError(f"no form posting to {action or path} on {path}")
 
@@ -439,6 +443,20 @@ def test_calendar_address_reset_three_times_at_once_resets_once(live_server, cli
 
     _answered_alike(answers)
     assert CalendarFeed.objects.get(user=world["officer"]).token != first_address
+    assert FormSubmission.objects.filter(token=_token(fields)).count() == 1
+
+
+@live
+def test_report_header_saved_three_times_at_once_makes_one_row(live_server, client, world):
+    browser = Browser(live_server, client, world["officer"])
+    path = f"{reverse('programs:report-print')}?committee={world['committee'].pk}"
+    fields = _set(browser.form(path, having="signer_name"), number="15", signer_name="Hoàng Văn A")
+
+    answers = browser.post_at_once(path, fields)
+
+    _answered_alike(answers)
+    saved = ReportSettings.objects.get(committee=world["committee"])
+    assert (saved.number, saved.signer_name) == ("15", "Hoàng Văn A")
     assert FormSubmission.objects.filter(token=_token(fields)).count() == 1
 
 
