@@ -1,6 +1,7 @@
 """Forms for planning and changing sessions. Validation messages come from the models' rules."""
 
 import datetime
+import hashlib
 import uuid
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from programs.models import (
 )
 from programs.photos import process_upload
 from programs.planning import PREFERRED_WEEK_CHOICES, Month
+from programs.services import FormToken
 
 
 class DateInput(forms.DateInput):
@@ -73,15 +75,28 @@ class OneTimeTokenField(forms.UUIDField):
         super().__init__(**kwargs)
 
 
+def posted_token(request) -> FormToken | None:
+    """The one-time token of the form posted in ``request``, with a digest of everything sent
+    with it (address, fields, file names and sizes), so that services.claim_form can tell a
+    re-sent copy from a form changed after it was sent. None without a valid token."""
+    try:
+        value = uuid.UUID(str(request.POST.get("token", "")))
+    except ValueError:
+        return None
+    digest = hashlib.sha256(request.path.encode())
+    for name, values in sorted(request.POST.lists()):
+        if name != "csrfmiddlewaretoken":
+            digest.update(repr((name, values)).encode())
+    for name, files in sorted(request.FILES.lists()):
+        digest.update(repr((name, [(f.name, f.size) for f in files])).encode())
+    return FormToken(value, digest.hexdigest())
+
+
 class TokenForm(forms.Form):
     """Only the one-time token, for a form whose other fields live elsewhere (the month plan's
     "create" button, the calendar address reset)."""
 
     token = OneTimeTokenField()
-
-    def token_value(self):
-        """The posted token, or None when it is missing or not a token."""
-        return self.cleaned_data["token"] if self.is_valid() else None
 
 
 class VillageChoiceField(forms.ModelChoiceField):

@@ -89,6 +89,18 @@ def record_change(session, user, action, changes=None, reason=""):
 # when it begins (settings: transaction_mode IMMEDIATE), so the copies simply queue.
 
 
+@dataclass(frozen=True)
+class FormToken:
+    """A form's one-time token and a digest of what was sent with it (forms.posted_token)."""
+
+    value: uuid.UUID
+    digest: str = ""
+
+    def same_content(self, submission: FormSubmission) -> bool:
+        # Without a digest on either side (a service called directly) the token decides alone.
+        return not (self.digest and submission.digest) or self.digest == submission.digest
+
+
 class FormAlreadyDone(Exception):
     """The form with this token was carried out before; ``submission`` says what it did."""
 
@@ -97,17 +109,18 @@ class FormAlreadyDone(Exception):
         self.submission = submission
 
 
-def _as_token(token) -> uuid.UUID | None:
-    if not token:
-        return None
+def _as_token(token) -> FormToken | None:
+    """``token`` as a FormToken: it may already be one, or a bare UUID or its text."""
+    if isinstance(token, FormToken) or not token:
+        return token or None
     try:
-        return uuid.UUID(str(token))
+        return FormToken(uuid.UUID(str(token)))
     except ValueError:
         return None
 
 
 def form_submission(token) -> FormSubmission | None:
-    """The earlier carrying-out of the form with this one-time token, or None.
+    """The earlier carrying-out of this very form (same token, same content), or None.
 
     A view asks before refusing a post for the state it finds (say, "only a planned session can
     be cancelled"), since that state may be the work of this very form's first copy.
@@ -115,7 +128,8 @@ def form_submission(token) -> FormSubmission | None:
     token = _as_token(token)
     if token is None:
         return None
-    return FormSubmission.objects.select_related("session").filter(token=token).first()
+    submission = FormSubmission.objects.select_related("session").filter(token=token.value).first()
+    return submission if submission is not None and token.same_content(submission) else None
 
 
 def form_already_done(token, session: LabourSession | None = None) -> bool:
@@ -138,9 +152,11 @@ def _token_used_elsewhere() -> ValidationError:
 def claim_form(token, *, user, session=None) -> FormSubmission | None:
     """Record, in the caller's transaction, that the form with this token is being carried out.
 
-    Raises FormAlreadyDone when an earlier copy took the token; the caller's transaction must
-    then end without writing. Returns the new FormSubmission (None for a form without a token),
-    whose ``session`` and ``result`` the caller may fill in before it commits.
+    Raises FormAlreadyDone when an earlier copy with the same content took the token; the
+    caller's transaction must then end without writing. Returns the new FormSubmission, whose
+    ``session`` and ``result`` the caller may fill in before it commits; None for a form without
+    a token, or one whose token was used for other content (a form changed after it was sent:
+    carried out like any other post, its version check guarding against a lost update).
     """
     token = _as_token(token)
     if token is None:
@@ -149,9 +165,14 @@ def claim_form(token, *, user, session=None) -> FormSubmission | None:
         # A savepoint: on PostgreSQL a failed INSERT would otherwise spoil the transaction
         # before the earlier submission could be read.
         with transaction.atomic():
-            return FormSubmission.objects.create(token=token, session=session, user=user)
+            return FormSubmission.objects.create(
+                token=token.value, digest=token.digest, session=session, user=user
+            )
     except IntegrityError:
-        raise FormAlreadyDone(FormSubmission.objects.get(token=token)) from None
+        earlier = FormSubmission.objects.get(token=token.value)
+    if token.same_content(earlier):
+        raise FormAlreadyDone(earlier)
+    return None
 
 
 def lock_session(

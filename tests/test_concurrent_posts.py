@@ -16,9 +16,11 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from programs import services
 from programs.models import (
     Attendance,
     CalendarFeed,
@@ -688,56 +690,98 @@ def _page_tokens(client, page) -> list[str]:
     return [dict(fields).get("token") for _action, fields in reader.forms]
 
 
-def test_report_settings_saved_twice_with_one_token_saves_once(client, world):
+def test_resent_report_header_changes_nothing_the_second_time(client, world):
     client.force_login(world["officer"])
-    token = _form_token()
     url = f"{reverse('programs:report-print')}?committee={world['committee'].pk}"
-    data = {"number": "15", "place": "Lâm Bình", "signer_name": "Hoàng Văn A", "token": token}
-    first = client.post(url, data)
-    assert first.status_code == 302, first.content.decode()[:2000]
-    saved = ReportSettings.objects.get(committee=world["committee"])
-    assert saved.number == "15"
-    changed = {**data, "number": "16"}  # a tampered re-send of the same form changes nothing
-    second = client.post(url, changed)
-    assert second.status_code == 302
-    saved.refresh_from_db()
-    assert saved.number == "15"
+    data = {"number": "15", "place": "Lâm Bình", "signer_name": "Hoàng Văn A"}
+    data["token"] = _form_token()
+    assert client.post(url, data).status_code == 302
+    # Someone else saves a new number after that...
+    ReportSettings.objects.filter(committee=world["committee"]).update(number="20")
+
+    again = client.post(url, data)  # ...and then the phone re-sends the first form
+
+    assert again.status_code == 302
+    assert ReportSettings.objects.get(committee=world["committee"]).number == "20"
 
 
 @pytest.mark.usefixtures("english")
-def test_token_used_on_another_session_changes_nothing_and_says_so(client, world, planned):
+def test_form_changed_after_sending_is_not_taken_for_a_resend(client, world):
+    """Back, change, send again: the page keeps the used token, but the content differs, so the
+    change is saved rather than answered with "already done"."""
+    client.force_login(world["officer"])
+    url = f"{reverse('programs:report-print')}?committee={world['committee'].pk}"
+    data = {"number": "15", "signer_name": "Hoàng Văn A", "token": _form_token()}
+    client.post(url, data)
+
+    client.post(url, {**data, "number": "16"})
+
+    assert ReportSettings.objects.get(committee=world["committee"]).number == "16"
+
+
+@pytest.mark.usefixtures("english")
+def test_log_changed_after_sending_keeps_what_was_typed(client, world):
+    session = factories.session(
+        cell=world["cell"],
+        village=world["village"],
+        directive=world["directive"],
+        date=PAST_SATURDAY,
+    )
+    client.force_login(world["secretary"])
+    url = reverse("programs:session-log", args=[session.pk])
+    data = {
+        "version": 1,
+        "token": _form_token(),
+        "action": "draft",
+        "notes": "Làm 40 m kênh",
+        "outputs-TOTAL_FORMS": "0",
+        "outputs-INITIAL_FORMS": "0",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+    }
+    client.post(url, data)
+
+    # The browser's Back button shows the sent page again, token and version included.
+    response = client.post(url, {**data, "notes": "Làm 60 m kênh"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Làm 60 m kênh" in page  # nothing typed is lost
+    assert "Someone else saved this log" in page
+    session.refresh_from_db()
+    assert (session.notes, session.version) == ("Làm 40 m kênh", 2)
+
+
+@pytest.mark.usefixtures("english")
+def test_token_used_on_another_session_is_no_resend_there(client, world, planned):
     other = factories.session(
         cell=world["cell"], village=world["village"], directive=world["directive"], date=SUNDAY
     )
     client.force_login(world["officer"])
-    token = _form_token()
-    data = {"reason": "Mưa lũ", "version": 1, "token": token}
+    data = {"reason": "Mưa lũ", "version": 1, "token": _form_token()}
     client.post(reverse("programs:session-cancel", args=[planned.pk]), data)
 
     response = client.post(reverse("programs:session-cancel", args=[other.pk]), data)
 
-    assert response.status_code == 200
-    assert "already sent once for something else" in response.content.decode()
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert (other.status, other.version) == ("cancelled", 2)
+    assert _changes(other, Action.CANCELLED) == 1
+
+
+def test_token_from_another_session_given_to_a_service_is_refused(world, planned):
+    """Without the posted content to compare, the token alone decides; a token used on another
+    session is refused with a message rather than answered as done."""
+    other = factories.session(
+        cell=world["cell"], village=world["village"], directive=world["directive"], date=SUNDAY
+    )
+    token = uuid.uuid4()
+    services.session_cancel(
+        session=planned, user=world["officer"], reason="Mưa", version=1, token=token
+    )
+    with pytest.raises(ValidationError, match="already sent once for something else"):
+        services.session_cancel(
+            session=other, user=world["officer"], reason="Mưa", version=1, token=token
+        )
     other.refresh_from_db()
     assert (other.status, other.version) == ("planned", 1)
-
-
-@pytest.mark.usefixtures("english")
-def test_token_of_another_form_creates_no_session_and_says_so(client, world):
-    client.force_login(world["officer"])
-    token = _form_token()
-    client.post(reverse("programs:calendar-feed-reset"), {"token": token})
-    data = {
-        "cell": world["cell"].pk,
-        "directive": world["directive"].pk,
-        "village": world["village"].pk,
-        "date": SUNDAY.isoformat(),
-        "start_time": "07:30",
-        "token": token,
-    }
-
-    response = client.post(reverse("programs:session-create"), data)
-
-    assert response.status_code == 200
-    assert "already sent once for something else" in response.content.decode()
-    assert not LabourSession.objects.exists()

@@ -24,6 +24,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="formsubmission",
+            name="digest",
+            field=models.CharField(blank=True, max_length=64, verbose_name="content digest"),
+        ),
+        migrations.AddField(
+            model_name="formsubmission",
             name="result",
             field=models.JSONField(blank=True, default=dict, verbose_name="result"),
         ),

@@ -542,6 +542,10 @@ class FormSubmission(models.Model):
         related_name="+",
         verbose_name=_("user"),
     )
+    # A fingerprint of what the first copy sent. A copy with the same token but other content
+    # is no re-send: the form was changed after it was sent (the browser's Back button), and
+    # saying "already done" would drop the changes without a word.
+    digest = models.CharField(_("content digest"), max_length=64, blank=True)
     # What the first copy needs to answer a later copy the same way, e.g. the sessions a month
     # plan created.
     result = models.JSONField(_("result"), default=dict, blank=True)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from programs import selectors, services
-from programs.forms import TokenForm
+from programs.forms import TokenForm, posted_token
 from programs.models import CalendarFeed, LabourSession
 
 # Sessions have no end time; a morning's work is the usual length.
@@ -112,7 +112,7 @@ def calendar_feed_settings(request):
 @require_POST
 def calendar_feed_reset(request):
     # A second copy of this form (a double tap) changes nothing: the address the first made stays.
-    services.calendar_feed_reset(user=request.user, token=TokenForm(request.POST).token_value())
+    services.calendar_feed_reset(user=request.user, token=posted_token(request))
     messages.success(
         request,
         _(

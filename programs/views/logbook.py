@@ -22,6 +22,7 @@ from programs.forms import (
     NewPhotoFormSet,
     OutputFormSet,
     PhotoEditForm,
+    posted_token,
 )
 from programs.text import plain_decimal
 
@@ -144,7 +145,7 @@ def _save(request, session, forms: dict, *, submit: bool):
             version=cleaned["version"],
             data=data,
             submit=submit,
-            token=cleaned.get("token"),
+            token=posted_token(request),
         )
     except logbook.StaleEditError as error:
         messages.error(
@@ -182,7 +183,7 @@ def _closed_page(request, session, status=200):
 def session_log(request, pk):
     session = permissions.get_session_for_log_or_404(request.user, pk)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST" and services.form_already_done(request.POST.get("token"), session):
+    if request.method == "POST" and services.form_already_done(posted_token(request), session):
         # The phone re-sent a form that was already carried out: answer as the first time.
         if action in SAVE_ACTIONS:
             return _saved(request, session, submit=action == "submit")

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from programs import permissions, services
-from programs.forms import OneTimeTokenField
+from programs.forms import OneTimeTokenField, posted_token
 from programs.models import Directive, ReportSettings
 from programs.reports import document
 from programs.reports.chart import month_chart
@@ -416,7 +416,7 @@ def report_print(request):
                     committee=committee,
                     user=request.user,
                     values={name: cleaned[name] for name in ReportSettingsForm.Meta.fields},
-                    token=cleaned["token"],
+                    token=posted_token(request),
                 )
             except ValidationError as error:
                 settings_form.add_error(None, error)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from programs import logbook, permissions, selectors, services
-from programs.forms import ReasonForm, VersionForm
+from programs.forms import ReasonForm, VersionForm, posted_token
 from programs.models import LabourSession
 
 REVIEWS_PER_PAGE = 50
@@ -38,7 +38,7 @@ def _error_text(error: ValidationError) -> str:
 def session_log_confirm(request, pk):
     session = permissions.get_session_or_404(request.user, pk, write=True)
     form = VersionForm(request.POST)
-    if services.form_already_done(request.POST.get("token"), session):
+    if services.form_already_done(posted_token(request), session):
         # A re-sent click: the first one was carried out; answer as it was answered.
         return _confirmed(request, session)
     if session.log_status != LogStatus.SUBMITTED:
@@ -51,7 +51,7 @@ def session_log_confirm(request, pk):
                 session=session,
                 user=request.user,
                 version=form.cleaned_data["version"],
-                token=form.cleaned_data["token"],
+                token=posted_token(request),
             )
         except services.StaleEditError:
             _stale_message(request)
@@ -108,7 +108,7 @@ def _reason_form(data=None, *, label, required, **kwargs):
 
 def _review_with_reason(request, session, *, expected, wrong_state, label, required, **texts):
     """Return (comment) or reopen (reason): a small form on GET, the service on POST."""
-    if request.method == "POST" and services.form_already_done(request.POST.get("token"), session):
+    if request.method == "POST" and services.form_already_done(posted_token(request), session):
         # A re-sent form: the first copy was carried out; answer as it was answered.
         messages.success(request, texts["success"])
         return redirect(session.get_absolute_url())
@@ -130,7 +130,7 @@ def _review_with_reason(request, session, *, expected, wrong_state, label, requi
                     user=request.user,
                     version=data["version"],
                     comment=data["reason"],
-                    token=data["token"],
+                    token=posted_token(request),
                 )
             else:
                 logbook.session_log_reopen(
@@ -138,7 +138,7 @@ def _review_with_reason(request, session, *, expected, wrong_state, label, requi
                     user=request.user,
                     version=data["version"],
                     reason=data["reason"],
-                    token=data["token"],
+                    token=posted_token(request),
                 )
         except services.StaleEditError as error:
             _stale_message(request)

@@ -17,6 +17,7 @@ from programs.forms import (
     TokenForm,
     VersionForm,
     cell_overrides,
+    posted_token,
 )
 
 
@@ -70,7 +71,7 @@ def session_create(request):
         if form.is_valid():
             try:
                 session = services.session_create(
-                    user=request.user, token=form.cleaned_data["token"], **form.field_values()
+                    user=request.user, token=posted_token(request), **form.field_values()
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -78,7 +79,7 @@ def session_create(request):
                 return _planned(request, session)
         # A copy of this form sent a moment earlier took the cell's day, so this copy fails
         # validation: answer as that copy did.
-        earlier = services.form_submission(request.POST.get("token"))
+        earlier = services.form_submission(posted_token(request))
         if earlier is not None and earlier.session is not None:
             return _planned(request, earlier.session)
     return render(request, "sessions/form.html", {"form": form, "session": None})
@@ -93,7 +94,7 @@ def _saved(request, session):
 @require_http_methods(["GET", "POST"])
 def session_edit(request, pk):
     session = permissions.get_session_or_404(request.user, pk, write=True)
-    if request.method == "POST" and services.form_already_done(request.POST.get("token"), session):
+    if request.method == "POST" and services.form_already_done(posted_token(request), session):
         return _saved(request, session)
     if not session.is_open:
         messages.error(request, _("Only a planned session can be edited."))
@@ -105,7 +106,7 @@ def session_edit(request, pk):
                 session=session,
                 user=request.user,
                 version=form.cleaned_data["version"],
-                token=form.cleaned_data["token"],
+                token=posted_token(request),
                 **form.field_values(),
             )
         except services.StaleEditError:
@@ -140,7 +141,7 @@ def _status_changed(request, session, form_class, replacement=None):
 
 
 def _status_change(request, session, form_class, template):
-    if request.method == "POST" and services.form_already_done(request.POST.get("token"), session):
+    if request.method == "POST" and services.form_already_done(posted_token(request), session):
         # The phone re-sent a form that was already carried out: answer as the first time.
         replacement = getattr(session, "rescheduled_as", None)
         return _status_changed(request, session, form_class, replacement)
@@ -159,7 +160,7 @@ def _status_change(request, session, form_class, template):
                     version=data["version"],
                     new_date=data.get("new_date"),
                     new_start_time=data.get("new_start_time"),
-                    token=data.get("token"),
+                    token=posted_token(request),
                 )
                 return _status_changed(request, session, form_class, replacement)
             services.session_cancel(
@@ -167,7 +168,7 @@ def _status_change(request, session, form_class, template):
                 user=request.user,
                 reason=data["reason"],
                 version=data["version"],
-                token=data.get("token"),
+                token=posted_token(request),
             )
             return _status_changed(request, session, form_class)
         except services.StaleEditError:
@@ -222,7 +223,7 @@ def month_plan(request):
                     planned_work=options["planned_work"],
                     planned_work_by_cell=works,
                     overrides=dates,
-                    token=TokenForm(request.POST).token_value(),
+                    token=posted_token(request),
                 )
                 return _plan_created(request, created, options["month"])
             preview = services.month_plan_preview(
