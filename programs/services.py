@@ -84,9 +84,10 @@ def record_change(session, user, action, changes=None, reason=""):
 # view reads it with forms.posted_token, which adds a digest of the content). The service that
 # carries the form out claims the token in its own transaction, before it checks the version: a
 # copy of the form sent again later, or at the same moment, then finds the token taken, changes
-# nothing and returns what the first copy returned, so the view answers both alike. On PostgreSQL a copy arriving at the same moment waits on the unique token (or on the
-# session's row lock) until the first commits; on SQLite every transaction takes the write lock
-# when it begins (settings: transaction_mode IMMEDIATE), so the copies simply queue.
+# nothing and returns what the first copy returned, so the view answers both alike. On
+# PostgreSQL a copy arriving at the same moment waits on the unique token (or on the session's
+# row lock) until the first commits; on SQLite every transaction takes the write lock when it
+# begins (settings: transaction_mode IMMEDIATE), so the copies simply queue.
 
 
 @dataclass(frozen=True)
