@@ -750,6 +750,9 @@ def test_log_changed_after_sending_keeps_what_was_typed(client, world):
     assert "Someone else saved this log" in page
     session.refresh_from_db()
     assert (session.notes, session.version) == ("Làm 40 m kênh", 2)
+    shown = response.context["log_form"]
+    assert shown["version"].value() == 2
+    assert shown["token"].value() not in ("", data["token"])  # a fresh one for the next save
 
 
 @pytest.mark.usefixtures("english")

@@ -6,6 +6,8 @@ row" and "add a photo". A save that fails (bad data, a bad upload, a stale versi
 re-renders from what was posted, never from the database, so nothing typed is lost.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -156,10 +158,13 @@ def _save(request, session, forms: dict, *, submit: bool):
                 "current log; saving this form again replaces it with yours."
             ),
         )
-        # The form now carries the current version, so a deliberate second save goes through.
-        # The forms are already cleaned; only the value shown in the hidden field changes.
+        # The form now carries the current version, so a deliberate second save goes through,
+        # and a fresh one-time token (this one may have been used already, when the page was
+        # sent, then shown again by the browser's Back button). The forms are already cleaned;
+        # only the values shown in the hidden fields change.
         posted = log_form.data.copy()
         posted["version"] = error.current.version
+        posted["token"] = str(uuid.uuid4())
         log_form.data = posted
     except ValidationError as error:
         log_form.add_error(None, ValidationError(error.messages))
