@@ -98,10 +98,15 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite: wait for a writer instead of failing at once, and never keep connections open
-    # across threads.
+    # SQLite: never keep connections open across threads. Every transaction takes the write
+    # lock when it begins (IMMEDIATE): with the default DEFERRED mode two requests that both
+    # read and then write (the same form sent three times at once) deadlock, and SQLite fails
+    # one at once with "database is locked" instead of letting it wait. Now the second waits
+    # for the first, up to ``timeout`` seconds, well inside gunicorn's 60-second worker timeout.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    sqlite_options.setdefault("timeout", 20)
+    sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

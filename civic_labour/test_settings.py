@@ -1,6 +1,7 @@
 """Settings for the test suite: production settings with cheap, deterministic overrides."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -33,3 +34,12 @@ WHITENOISE_AUTOREFRESH = True
 # database, or one run drops the other's.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: with an in-memory database Django hands every thread of the live
+    # server the test's one connection, so requests sent at the same moment would not meet as
+    # they do in production (tests/test_concurrent_posts.py). One file per run.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"civic-labour-test-{os.getpid()}.sqlite3")
+    }
+    # A throwaway file need not survive a power cut: no waiting for the disk on each commit.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous = OFF;"  # noqa: F405

@@ -1,6 +1,7 @@
 """Forms for planning and changing sessions. Validation messages come from the models' rules."""
 
 import datetime
+import hashlib
 import uuid
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from programs.models import (
 )
 from programs.photos import process_upload
 from programs.planning import PREFERRED_WEEK_CHOICES, Month
+from programs.services import FormToken
 
 
 class DateInput(forms.DateInput):
@@ -57,6 +59,46 @@ class MonthField(forms.CharField):
         return str(value) if isinstance(value, Month) else value
 
 
+class OneTimeTokenField(forms.UUIDField):
+    """The hidden one-time token of a form that changes something (services.claim_form).
+
+    A fresh token each time the form is shown; a re-shown form (errors, "add a row") keeps the
+    one posted, since nothing was carried out yet. Optional, so a post without one is carried
+    out as before, only without protection against a re-send.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", uuid.uuid4)  # called at each rendering of an unbound form
+        super().__init__(**kwargs)
+
+
+def posted_token(request) -> FormToken | None:
+    """The one-time token of the form posted in ``request``, with a digest of everything sent
+    with it (address, fields, file names and sizes), so that services.claim_form can tell a
+    re-sent copy from a form changed after it was sent. None without a valid token."""
+    try:
+        value = uuid.UUID(str(request.POST.get("token", "")))
+    except ValueError:
+        return None
+    digest = hashlib.sha256(request.path.encode())
+    for name, values in sorted(request.POST.lists()):
+        if name != "csrfmiddlewaretoken":
+            digest.update(repr((name, values)).encode())
+    for name, files in sorted(request.FILES.lists()):
+        digest.update(repr((name, [(f.name, f.size) for f in files])).encode())
+    return FormToken(value, digest.hexdigest())
+
+
+class TokenForm(forms.Form):
+    """Only the one-time token, for a form whose other fields live elsewhere (the month plan's
+    "create" button, the calendar address reset)."""
+
+    token = OneTimeTokenField()
+
+
 class VillageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, village):
         # "thôn Nà Coóc (xã Bình An, từ 01/07/2025)": the commune and its period tell apart
@@ -66,6 +108,7 @@ class VillageChoiceField(forms.ModelChoiceField):
 
 class SessionForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    token = OneTimeTokenField()
 
     class Meta:
         model = LabourSession
@@ -109,12 +152,7 @@ class VersionForm(forms.Form):
     (a stale save is refused) and a one-time token (a re-sent form changes nothing twice)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.fields["token"].initial = uuid.uuid4()
+    token = OneTimeTokenField()
 
 
 class ReasonForm(VersionForm):

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from programs.models import (
     Attendance,
-    FormSubmission,
     Household,
     LabourSession,
     Member,
@@ -30,11 +29,10 @@ from programs.models import (
 )
 from programs.photos import ProcessedPhoto
 from programs.services import (
+    FormAlreadyDone,
     StaleEditError,
-    form_already_done,
     lock_session,
     record_change,
-    remember_form,
 )
 from programs.text import vn_number, vnd
 
@@ -254,9 +252,7 @@ def session_log_save(
     saved_files: list[str] = []
     try:
         with transaction.atomic():
-            if form_already_done(token):
-                return LabourSession.objects.get(pk=session.pk)
-            current = lock_session(session, version)
+            current = lock_session(session, version, token=token, user=user)
             _check_loggable(current, submit=submit, today=today)
             changes: dict[str, list[str]] = {}
             sections = {
@@ -294,12 +290,11 @@ def session_log_save(
             current.full_clean()
             current.save()
             record_change(current, user, action, changes)
-            remember_form(token, current, user)
+    except FormAlreadyDone:
+        # The token is claimed before any photo is stored: there are no files to remove.
+        return LabourSession.objects.get(pk=session.pk)
     except IntegrityError as error:
         _delete_files(saved_files)
-        if token is not None and FormSubmission.objects.filter(token=token).exists():
-            # The same form arrived twice at once; the other copy was carried out.
-            return LabourSession.objects.get(pk=session.pk)
         raise ValidationError(
             _("The log could not be saved: %(error)s") % {"error": error}
         ) from error
@@ -316,36 +311,36 @@ def _delete_files(names):
 
 
 def _review(session, user, version, *, expected, new_status, action, reason="", token=None):
-    with transaction.atomic():
-        if form_already_done(token):
-            return LabourSession.objects.get(pk=session.pk)
-        current = lock_session(session, version)
-        if current.log_status not in expected:
-            raise ValidationError(
-                _("The log is no longer in a state that allows this."), code="state"
+    try:
+        with transaction.atomic():
+            current = lock_session(session, version, token=token, user=user)
+            if current.log_status not in expected:
+                raise ValidationError(
+                    _("The log is no longer in a state that allows this."), code="state"
+                )
+            before = current.get_log_status_display()
+            current.log_status = new_status
+            if new_status == LabourSession.LogStatus.CONFIRMED:
+                current.log_confirmed_at = timezone.now()
+                current.log_confirmed_by = user
+                current.review_comment = ""
+            else:
+                current.log_confirmed_at = None
+                current.log_confirmed_by = None
+            if new_status == LabourSession.LogStatus.RETURNED:
+                current.review_comment = reason
+            current.version += 1
+            current.full_clean()
+            current.save()
+            record_change(
+                current,
+                user,
+                action,
+                {"log_status": [before, current.get_log_status_display()]},
+                reason,
             )
-        before = current.get_log_status_display()
-        current.log_status = new_status
-        if new_status == LabourSession.LogStatus.CONFIRMED:
-            current.log_confirmed_at = timezone.now()
-            current.log_confirmed_by = user
-            current.review_comment = ""
-        else:
-            current.log_confirmed_at = None
-            current.log_confirmed_by = None
-        if new_status == LabourSession.LogStatus.RETURNED:
-            current.review_comment = reason
-        current.version += 1
-        current.full_clean()
-        current.save()
-        record_change(
-            current,
-            user,
-            action,
-            {"log_status": [before, current.get_log_status_display()]},
-            reason,
-        )
-        remember_form(token, current, user)
+    except FormAlreadyDone:
+        return LabourSession.objects.get(pk=session.pk)
     return current
 
 

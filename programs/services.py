@@ -21,6 +21,7 @@ from programs.models import (
     LabourSession,
     PartyCell,
     PartyCommittee,
+    ReportSettings,
     SessionChange,
 )
 from programs.planning import Month, choose_dates, public_holidays
@@ -78,62 +79,192 @@ def record_change(session, user, action, changes=None, reason=""):
     )
 
 
-def form_already_done(token) -> bool:
-    """True when the form with this one-time token was already carried out (a re-send)."""
-    if not token:
-        return False
+# --- One-time form tokens ----------------------------------------------------------------------
+# Every form that changes something carries a one-time token (forms.OneTimeTokenField; the
+# view reads it with forms.posted_token, which adds a digest of the content). The service that
+# carries the form out claims the token in its own transaction, before it checks the version: a
+# copy of the form sent again later, or at the same moment, then finds the token taken, changes
+# nothing and returns what the first copy returned, so the view answers both alike. On
+# PostgreSQL a copy arriving at the same moment waits on the unique token (or on the session's
+# row lock) until the first commits; on SQLite every transaction takes the write lock when it
+# begins (settings: transaction_mode IMMEDIATE), so the copies simply queue.
+
+
+@dataclass(frozen=True)
+class FormToken:
+    """A form's one-time token and a digest of what was sent with it (forms.posted_token)."""
+
+    value: uuid.UUID
+    digest: str = ""
+
+    def same_content(self, submission: FormSubmission) -> bool:
+        # Without a digest on either side (a service called directly) the token decides alone.
+        return not (self.digest and submission.digest) or self.digest == submission.digest
+
+
+class FormAlreadyDone(Exception):
+    """The form with this token was carried out before; ``submission`` says what it did."""
+
+    def __init__(self, submission: FormSubmission):
+        super().__init__("form already carried out")
+        self.submission = submission
+
+
+def _as_token(token) -> FormToken | None:
+    """``token`` as a FormToken: it may already be one, or a bare UUID or its text."""
+    if isinstance(token, FormToken) or not token:
+        return token or None
     try:
-        token = uuid.UUID(str(token))
+        return FormToken(uuid.UUID(str(token)))
     except ValueError:
+        return None
+
+
+def form_submission(token) -> FormSubmission | None:
+    """The earlier carrying-out of this very form (same token, same content), or None.
+
+    A view asks before refusing a post for the state it finds (say, "only a planned session can
+    be cancelled"), since that state may be the work of this very form's first copy.
+    """
+    token = _as_token(token)
+    if token is None:
+        return None
+    submission = FormSubmission.objects.select_related("session").filter(token=token.value).first()
+    return submission if submission is not None and token.same_content(submission) else None
+
+
+def form_already_done(token, session: LabourSession | None = None) -> bool:
+    """True when the form with this one-time token was already carried out (a re-send); with
+    ``session``, only when it was carried out on that session."""
+    submission = form_submission(token)
+    if submission is None:
         return False
-    return FormSubmission.objects.filter(token=token).exists()
+    return session is None or submission.session_id == session.pk
 
 
-def remember_form(token, session, user) -> None:
-    if token is not None:
-        FormSubmission.objects.create(token=token, session=session, user=user)
+def _token_used_elsewhere() -> ValidationError:
+    # Only a forged or hand-copied form sends a token that was used on another form.
+    return ValidationError(
+        _("This form was already sent once for something else. Reload the page and try again."),
+        code="token_used",
+    )
 
 
-def lock_session(session: LabourSession, version: int | None) -> LabourSession:
-    """Re-read the session under a row lock and refuse a stale version."""
+def claim_form(token, *, user, session=None) -> FormSubmission | None:
+    """Record, in the caller's transaction, that the form with this token is being carried out.
+
+    Raises FormAlreadyDone when an earlier copy with the same content took the token; the
+    caller's transaction must then end without writing. Returns the new FormSubmission, whose
+    ``session`` and ``result`` the caller may fill in before it commits; None for a form without
+    a token, or one whose token was used for other content (a form changed after it was sent:
+    carried out like any other post, its version check guarding against a lost update).
+    """
+    token = _as_token(token)
+    if token is None:
+        return None
+    try:
+        # A savepoint: on PostgreSQL a failed INSERT would otherwise spoil the transaction
+        # before the earlier submission could be read.
+        with transaction.atomic():
+            return FormSubmission.objects.create(
+                token=token.value, digest=token.digest, session=session, user=user
+            )
+    except IntegrityError:
+        earlier = FormSubmission.objects.get(token=token.value)
+    if token.same_content(earlier):
+        raise FormAlreadyDone(earlier)
+    return None
+
+
+def lock_session(
+    session: LabourSession, version: int | None, *, token=None, user=None
+) -> LabourSession:
+    """Re-read the session under a row lock, claim the form's one-time token, then refuse a
+    stale version. Call inside a transaction.
+
+    The token comes before the version: the copies of one form all carry the version the first
+    copy has just changed, and must be told "already done" (FormAlreadyDone), not "stale".
+    """
     current = LabourSession.objects.select_for_update().get(pk=session.pk)
+    try:
+        claim_form(token, user=user, session=current)
+    except FormAlreadyDone as done:
+        if done.submission.session_id != current.pk:
+            raise _token_used_elsewhere() from None
+        raise
     if version is not None and current.version != version:
         raise StaleEditError(current)
     return current
 
 
-def session_create(*, user, **fields) -> LabourSession:
-    """Create a planned session. Side effects: a "created" history entry."""
+def _constraint_error(instance) -> ValidationError:
+    """The message for a database constraint that another request beat us to (two different
+    forms planning one cell on one day at the same moment): the model's own message now that
+    the other row is committed, else a general one."""
+    try:
+        instance.validate_constraints()
+    except ValidationError as validation:
+        return validation
+    return ValidationError(
+        _("Someone changed the same data at the same moment; nothing was saved. Try again."),
+        code="conflict",
+    )
+
+
+def session_create(*, user, token=None, **fields) -> LabourSession:
+    """Create a planned session. Side effects: a "created" history entry.
+
+    A ``token`` already carried out returns the session that form created.
+    """
     session = LabourSession(created_by=user, **fields)
-    session.full_clean()
-    with transaction.atomic():
-        session.save()
-        record_change(
-            session,
-            user,
-            SessionChange.Action.CREATED,
-            session_diff(dict.fromkeys(TRACKED_FIELDS, ""), session_snapshot(session)),
-        )
+    try:
+        with transaction.atomic():
+            submission = claim_form(token, user=user)
+            session.full_clean()
+            session.save()
+            record_change(
+                session,
+                user,
+                SessionChange.Action.CREATED,
+                session_diff(dict.fromkeys(TRACKED_FIELDS, ""), session_snapshot(session)),
+            )
+            if submission is not None:
+                submission.session = session
+                submission.save(update_fields=["session"])
+    except FormAlreadyDone as done:
+        if done.submission.session is None:
+            raise _token_used_elsewhere() from None
+        return done.submission.session
+    except IntegrityError as error:
+        raise _constraint_error(session) from error
     return session
 
 
-def session_update(*, session: LabourSession, user, version: int, **fields) -> LabourSession:
+def session_update(
+    *, session: LabourSession, user, version: int, token=None, **fields
+) -> LabourSession:
     """Apply ``fields`` to a session if nobody saved it since ``version`` was read.
 
     Raises StaleEditError (nothing written) on a concurrent edit and ValidationError on bad data.
-    Side effects: version + 1 and an "edited" history entry listing old → new values.
+    Side effects: version + 1 and an "edited" history entry listing old → new values. A
+    ``token`` already carried out returns the session as it is.
     """
-    with transaction.atomic():
-        current = lock_session(session, version)
-        before = session_snapshot(current)
-        for name, value in fields.items():
-            setattr(current, name, value)
-        current.full_clean()
-        changes = session_diff(before, session_snapshot(current))
-        if changes:
-            current.version += 1
-            current.save()
-            record_change(current, user, SessionChange.Action.UPDATED, changes)
+    try:
+        with transaction.atomic():
+            current = lock_session(session, version, token=token, user=user)
+            before = session_snapshot(current)
+            for name, value in fields.items():
+                setattr(current, name, value)
+            current.full_clean()
+            changes = session_diff(before, session_snapshot(current))
+            if changes:
+                current.version += 1
+                current.save()
+                record_change(current, user, SessionChange.Action.UPDATED, changes)
+    except FormAlreadyDone:
+        return LabourSession.objects.get(pk=session.pk)
+    except IntegrityError as error:
+        raise _constraint_error(current) from error
     return current
 
 
@@ -151,85 +282,94 @@ def session_postpone(
 
     With ``new_date``, a new planned session replaces it (``rescheduled_from`` points back), so
     the old date stays visible on both pages. Returns the new session, if any. Nothing is
-    written when the new date breaks a rule.
+    written when the new date breaks a rule. A ``token`` already carried out returns the
+    replacement that form created, if any.
     """
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for postponing.")})
-    with transaction.atomic():
-        if form_already_done(token):
-            return getattr(LabourSession.objects.get(pk=session.pk), "rescheduled_as", None)
-        current = lock_session(session, version)
-        if current.status != LabourSession.Status.PLANNED:
-            raise ValidationError(_("Only a planned session can be postponed."))
-        current.status = LabourSession.Status.POSTPONED
-        current.status_reason = reason
-        current.version += 1
-        current.full_clean()
-        current.save()
-        changes = {
-            "status": [str(LabourSession.Status.PLANNED.label), current.get_status_display()]
-        }
-        replacement = None
-        if new_date:
-            replacement = LabourSession(
-                directive=current.directive,
-                cell=current.cell,
-                village=current.village,
-                date=new_date,
-                start_time=new_start_time or current.start_time,
-                partner=current.partner,
-                planned_work=current.planned_work,
-                other_village_reason=current.other_village_reason,
-                rescheduled_from=current,
-                created_by=user,
-            )
-            try:
-                replacement.full_clean()
-            except ValidationError as error:
-                # Report the new date's problem on the form's "new date" field.
-                raise ValidationError({"new_date": error.messages}) from error
-            replacement.save()
-            changes["date"] = [_display(current, "date"), _display(replacement, "date")]
-            record_change(
-                replacement,
-                user,
-                SessionChange.Action.RESCHEDULED,
-                {"date": changes["date"]},
-                reason,
-            )
-        record_change(current, user, SessionChange.Action.POSTPONED, changes, reason)
-        remember_form(token, current, user)
+    replacement = None
+    try:
+        with transaction.atomic():
+            current = lock_session(session, version, token=token, user=user)
+            if current.status != LabourSession.Status.PLANNED:
+                raise ValidationError(_("Only a planned session can be postponed."))
+            current.status = LabourSession.Status.POSTPONED
+            current.status_reason = reason
+            current.version += 1
+            current.full_clean()
+            current.save()
+            changes = {
+                "status": [str(LabourSession.Status.PLANNED.label), current.get_status_display()]
+            }
+            if new_date:
+                replacement = LabourSession(
+                    directive=current.directive,
+                    cell=current.cell,
+                    village=current.village,
+                    date=new_date,
+                    start_time=new_start_time or current.start_time,
+                    partner=current.partner,
+                    planned_work=current.planned_work,
+                    other_village_reason=current.other_village_reason,
+                    rescheduled_from=current,
+                    created_by=user,
+                )
+                try:
+                    replacement.full_clean()
+                except ValidationError as error:
+                    # Report the new date's problem on the form's "new date" field.
+                    raise ValidationError({"new_date": error.messages}) from error
+                replacement.save()
+                changes["date"] = [_display(current, "date"), _display(replacement, "date")]
+                record_change(
+                    replacement,
+                    user,
+                    SessionChange.Action.RESCHEDULED,
+                    {"date": changes["date"]},
+                    reason,
+                )
+            record_change(current, user, SessionChange.Action.POSTPONED, changes, reason)
+    except FormAlreadyDone:
+        return getattr(LabourSession.objects.get(pk=session.pk), "rescheduled_as", None)
+    except IntegrityError as error:
+        if replacement is None:
+            raise _constraint_error(session) from error
+        # Another form took the new date for this cell at the same moment.
+        raise ValidationError({"new_date": _constraint_error(replacement).messages}) from error
     return replacement
 
 
 def session_cancel(
     *, session: LabourSession, user, reason: str, version: int, token=None
 ) -> LabourSession:
-    """Cancel a planned session with its reason. It is kept, never deleted."""
+    """Cancel a planned session with its reason. It is kept, never deleted.
+
+    A ``token`` already carried out returns the session as it is.
+    """
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
-    with transaction.atomic():
-        if form_already_done(token):
-            return LabourSession.objects.get(pk=session.pk)
-        current = lock_session(session, version)
-        if current.status != LabourSession.Status.PLANNED:
-            raise ValidationError(_("Only a planned session can be cancelled."))
-        before = current.get_status_display()
-        current.status = LabourSession.Status.CANCELLED
-        current.status_reason = reason
-        current.version += 1
-        current.full_clean()
-        current.save()
-        record_change(
-            current,
-            user,
-            SessionChange.Action.CANCELLED,
-            {"status": [before, current.get_status_display()]},
-            reason,
-        )
-        remember_form(token, current, user)
+    try:
+        with transaction.atomic():
+            current = lock_session(session, version, token=token, user=user)
+            if current.status != LabourSession.Status.PLANNED:
+                raise ValidationError(_("Only a planned session can be cancelled."))
+            before = current.get_status_display()
+            current.status = LabourSession.Status.CANCELLED
+            current.status_reason = reason
+            current.version += 1
+            current.full_clean()
+            current.save()
+            record_change(
+                current,
+                user,
+                SessionChange.Action.CANCELLED,
+                {"status": [before, current.get_status_display()]},
+                reason,
+            )
+    except FormAlreadyDone:
+        return LabourSession.objects.get(pk=session.pk)
     return current
 
 
@@ -396,16 +536,19 @@ def month_plan_create(
     planned_work_by_cell: dict[int, str] | None = None,
     overrides: dict[int, datetime.date] | None = None,
     today: datetime.date | None = None,
+    token=None,
 ) -> list[LabourSession]:
     """Create the previewed sessions, all or nothing.
 
     The preview is computed again inside the transaction, so a second run for the same month
     creates nothing new. Side effects: sessions with status "planned" and a "created" history
-    entry for each. Raises PlanError when anything fails; then nothing is written.
+    entry for each. Raises PlanError when anything fails; then nothing is written. A ``token``
+    already carried out returns the sessions that form created.
     """
     planned_work_by_cell = planned_work_by_cell or {}
     try:
         with transaction.atomic():
+            submission = claim_form(token, user=user)
             preview = month_plan_preview(
                 committee=committee,
                 directive=directive,
@@ -440,6 +583,11 @@ def month_plan_create(
                 )
                 for session in created
             )
+            if submission is not None:
+                submission.result = {"sessions": [session.pk for session in created]}
+                submission.save(update_fields=["result"])
+    except FormAlreadyDone as done:
+        return list(LabourSession.objects.filter(pk__in=done.submission.result.get("sessions", [])))
     except IntegrityError as error:
         raise PlanError(
             _(
@@ -455,10 +603,52 @@ def calendar_feed_for(user) -> CalendarFeed:
     return feed
 
 
-def calendar_feed_reset(*, user) -> CalendarFeed:
-    """Give the user a new feed token; subscriptions to the old address stop working."""
-    with transaction.atomic():
-        feed = calendar_feed_for(user)
-        feed.reset()
-        feed.save(update_fields=["token"])
+def calendar_feed_reset(*, user, token=None) -> CalendarFeed:
+    """Give the user a new feed token; subscriptions to the old address stop working.
+
+    A ``token`` already carried out changes nothing: the address that form made stays.
+    """
+    try:
+        with transaction.atomic():
+            claim_form(token, user=user)
+            feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+            if feed is None:
+                feed = calendar_feed_for(user)
+            feed.reset()
+            feed.save(update_fields=["token"])
+    except FormAlreadyDone:
+        return calendar_feed_for(user)
     return feed
+
+
+def report_settings_save(
+    *, committee: PartyCommittee, user, values: dict, token=None
+) -> ReportSettings | None:
+    """Save the header and signature of ``committee``'s printed reports (one row per committee).
+
+    Side effects: the committee's ReportSettings created or updated, ``updated_by`` set. A
+    ``token`` already carried out changes nothing and returns the settings as they are.
+    """
+    try:
+        with transaction.atomic():
+            claim_form(token, user=user)
+            settings_obj = ReportSettings.objects.select_for_update().filter(
+                committee=committee
+            ).first() or ReportSettings(committee=committee)
+            for name, value in values.items():
+                setattr(settings_obj, name, value)
+            settings_obj.updated_by = user
+            settings_obj.full_clean()
+            settings_obj.save()
+    except FormAlreadyDone:
+        return ReportSettings.objects.filter(committee=committee).first()
+    except IntegrityError as error:
+        # Another officer saved this committee's first settings at the same moment.
+        raise ValidationError(
+            _(
+                "Someone saved these settings at the same moment; nothing was saved. "
+                "Check them and save again."
+            ),
+            code="conflict",
+        ) from error
+    return settings_obj

@@ -518,14 +518,20 @@ class SessionChange(models.Model):
 class FormSubmission(models.Model):
     """A form post that was carried out, by its one-time token.
 
-    Phones on a flaky connection re-send a form when they do not see the answer; the second
-    copy finds its token here and changes nothing.
+    Phones on a flaky connection re-send a form when they do not see the answer, and a double
+    tap sends it twice at once; every copy after the first finds its token here (the unique
+    constraint settles a tie), changes nothing and answers as the first copy did, from
+    ``session`` and ``result``.
     """
 
     token = models.UUIDField(_("token"), unique=True)
+    # The session the form acted on or created; empty for forms about no one session (a month
+    # plan, report settings, a calendar address).
     session = models.ForeignKey(
         LabourSession,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("labour session"),
     )
@@ -536,6 +542,13 @@ class FormSubmission(models.Model):
         related_name="+",
         verbose_name=_("user"),
     )
+    # A fingerprint of what the first copy sent. A copy with the same token but other content
+    # is no re-send: the form was changed after it was sent (the browser's Back button), and
+    # saying "already done" would drop the changes without a word.
+    digest = models.CharField(_("content digest"), max_length=64, blank=True)
+    # What the first copy needs to answer a later copy the same way, e.g. the sessions a month
+    # plan created.
+    result = models.JSONField(_("result"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from programs import selectors, services
+from programs.forms import TokenForm, posted_token
 from programs.models import CalendarFeed, LabourSession
 
 # Sessions have no end time; a morning's work is the usual length.
@@ -102,6 +103,7 @@ def calendar_feed_settings(request):
             "feed_url": url,
             # webcal:// makes phones offer "subscribe" instead of downloading the file once.
             "webcal_url": "webcal://" + url.split("://", 1)[1],
+            "token_form": TokenForm(),
         },
     )
 
@@ -109,7 +111,8 @@ def calendar_feed_settings(request):
 @login_required
 @require_POST
 def calendar_feed_reset(request):
-    services.calendar_feed_reset(user=request.user)
+    # A second copy of this form (a double tap) changes nothing: the address the first made stays.
+    services.calendar_feed_reset(user=request.user, token=posted_token(request))
     messages.success(
         request,
         _(

@@ -6,6 +6,8 @@ row" and "add a photo". A save that fails (bad data, a bad upload, a stale versi
 re-renders from what was posted, never from the database, so nothing typed is lost.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -22,6 +24,7 @@ from programs.forms import (
     NewPhotoFormSet,
     OutputFormSet,
     PhotoEditForm,
+    posted_token,
 )
 from programs.text import plain_decimal
 
@@ -144,7 +147,7 @@ def _save(request, session, forms: dict, *, submit: bool):
             version=cleaned["version"],
             data=data,
             submit=submit,
-            token=cleaned.get("token"),
+            token=posted_token(request),
         )
     except logbook.StaleEditError as error:
         messages.error(
@@ -155,14 +158,25 @@ def _save(request, session, forms: dict, *, submit: bool):
                 "current log; saving this form again replaces it with yours."
             ),
         )
-        # The form now carries the current version, so a deliberate second save goes through.
-        # The forms are already cleaned; only the value shown in the hidden field changes.
+        # The form now carries the current version, so a deliberate second save goes through,
+        # and a fresh one-time token (this one may have been used already, when the page was
+        # sent, then shown again by the browser's Back button). The forms are already cleaned;
+        # only the values shown in the hidden fields change.
         posted = log_form.data.copy()
         posted["version"] = error.current.version
+        posted["token"] = str(uuid.uuid4())
         log_form.data = posted
     except ValidationError as error:
         log_form.add_error(None, ValidationError(error.messages))
     return None
+
+
+def _saved(request, session, *, submit: bool):
+    if submit:
+        messages.success(request, _("The log was submitted for confirmation."))
+    else:
+        messages.success(request, _("The log was saved as a draft."))
+    return redirect(session.get_absolute_url())
 
 
 def _closed_page(request, session, status=200):
@@ -173,8 +187,11 @@ def _closed_page(request, session, status=200):
 @require_http_methods(["GET", "POST"])
 def session_log(request, pk):
     session = permissions.get_session_for_log_or_404(request.user, pk)
-    if request.method == "POST" and services.form_already_done(request.POST.get("token")):
-        # The phone re-sent a form that was already carried out: show where it led.
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if request.method == "POST" and services.form_already_done(posted_token(request), session):
+        # The phone re-sent a form that was already carried out: answer as the first time.
+        if action in SAVE_ACTIONS:
+            return _saved(request, session, submit=action == "submit")
         messages.info(request, _("This log was already saved; it was not saved twice."))
         return redirect(session.get_absolute_url())
     if not session.can_be_logged:
@@ -187,7 +204,6 @@ def session_log(request, pk):
             return _closed_page(request, session, status=403)
         return _closed_page(request, session)
 
-    action = request.POST.get("action", "") if request.method == "POST" else ""
     found, searched = [], False
     if request.method == "POST":
         data, files = request.POST, request.FILES
@@ -207,11 +223,7 @@ def session_log(request, pk):
         if action in SAVE_ACTIONS:
             saved = _save(request, session, forms, submit=action == "submit")
             if saved is not None:
-                if action == "submit":
-                    messages.success(request, _("The log was submitted for confirmation."))
-                else:
-                    messages.success(request, _("The log was saved as a draft."))
-                return redirect(saved.get_absolute_url())
+                return _saved(request, saved, submit=action == "submit")
         else:
             _hold_judgement(forms)
     else:

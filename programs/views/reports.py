@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from programs import permissions
+from programs import permissions, services
+from programs.forms import OneTimeTokenField, posted_token
 from programs.models import Directive, ReportSettings
 from programs.reports import document
 from programs.reports.chart import month_chart
@@ -103,6 +104,8 @@ class ReportFilterForm(forms.Form):
 
 class ReportSettingsForm(forms.ModelForm):
     """The header and signature of a committee's printed reports, remembered per committee."""
+
+    token = OneTimeTokenField()
 
     class Meta:
         model = ReportSettings
@@ -407,12 +410,19 @@ def report_print(request):
             raise PermissionDenied
         settings_form = ReportSettingsForm(request.POST, instance=settings_obj)
         if settings_form.is_valid():
-            saved = settings_form.save(commit=False)
-            saved.committee = committee
-            saved.updated_by = request.user
-            saved.save()
-            messages.success(request, _("The report’s header and signature were saved."))
-            return redirect(print_url)
+            cleaned = settings_form.cleaned_data
+            try:
+                services.report_settings_save(
+                    committee=committee,
+                    user=request.user,
+                    values={name: cleaned[name] for name in ReportSettingsForm.Meta.fields},
+                    token=posted_token(request),
+                )
+            except ValidationError as error:
+                settings_form.add_error(None, error)
+            else:
+                messages.success(request, _("The report’s header and signature were saved."))
+                return redirect(print_url)
     else:
         settings_form = ReportSettingsForm(instance=settings_obj)
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from programs import logbook, permissions, selectors, services
-from programs.forms import ReasonForm, VersionForm
+from programs.forms import ReasonForm, VersionForm, posted_token
 from programs.models import LabourSession
 
 REVIEWS_PER_PAGE = 50
@@ -38,9 +38,9 @@ def _error_text(error: ValidationError) -> str:
 def session_log_confirm(request, pk):
     session = permissions.get_session_or_404(request.user, pk, write=True)
     form = VersionForm(request.POST)
-    if services.form_already_done(request.POST.get("token")):
-        # A re-sent click: the first one was carried out; show where it led.
-        return redirect(session.get_absolute_url())
+    if services.form_already_done(posted_token(request), session):
+        # A re-sent click: the first one was carried out; answer as it was answered.
+        return _confirmed(request, session)
     if session.log_status != LogStatus.SUBMITTED:
         messages.error(request, _("Only a log waiting for confirmation can be confirmed."))
     elif not form.is_valid():
@@ -51,14 +51,19 @@ def session_log_confirm(request, pk):
                 session=session,
                 user=request.user,
                 version=form.cleaned_data["version"],
-                token=form.cleaned_data["token"],
+                token=posted_token(request),
             )
         except services.StaleEditError:
             _stale_message(request)
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
-            messages.success(request, _("The log was confirmed. It now counts in the reports."))
+            return _confirmed(request, session)
+    return redirect(session.get_absolute_url())
+
+
+def _confirmed(request, session):
+    messages.success(request, _("The log was confirmed. It now counts in the reports."))
     return redirect(session.get_absolute_url())
 
 
@@ -103,7 +108,9 @@ def _reason_form(data=None, *, label, required, **kwargs):
 
 def _review_with_reason(request, session, *, expected, wrong_state, label, required, **texts):
     """Return (comment) or reopen (reason): a small form on GET, the service on POST."""
-    if request.method == "POST" and services.form_already_done(request.POST.get("token")):
+    if request.method == "POST" and services.form_already_done(posted_token(request), session):
+        # A re-sent form: the first copy was carried out; answer as it was answered.
+        messages.success(request, texts["success"])
         return redirect(session.get_absolute_url())
     if session.log_status != expected:
         messages.error(request, wrong_state)
@@ -123,7 +130,7 @@ def _review_with_reason(request, session, *, expected, wrong_state, label, requi
                     user=request.user,
                     version=data["version"],
                     comment=data["reason"],
-                    token=data["token"],
+                    token=posted_token(request),
                 )
             else:
                 logbook.session_log_reopen(
@@ -131,7 +138,7 @@ def _review_with_reason(request, session, *, expected, wrong_state, label, requi
                     user=request.user,
                     version=data["version"],
                     reason=data["reason"],
-                    token=data["token"],
+                    token=posted_token(request),
                 )
         except services.StaleEditError as error:
             _stale_message(request)

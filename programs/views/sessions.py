@@ -14,8 +14,10 @@ from programs.forms import (
     PostponeForm,
     ReasonForm,
     SessionForm,
+    TokenForm,
     VersionForm,
     cell_overrides,
+    posted_token,
 )
 
 
@@ -56,27 +58,46 @@ def session_detail(request, pk):
     )
 
 
+def _planned(request, session):
+    messages.success(request, _("The session was planned."))
+    return redirect(session.get_absolute_url())
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_create(request):
     if not permissions.can_create_sessions(request.user):
         raise PermissionDenied
     form = SessionForm(request.POST or None, user=request.user, initial=request.GET.dict())
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_create(user=request.user, **form.field_values())
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The session was planned."))
-            return redirect(session.get_absolute_url())
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                session = services.session_create(
+                    user=request.user, token=posted_token(request), **form.field_values()
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return _planned(request, session)
+        # A copy of this form sent a moment earlier took the cell's day, so this copy fails
+        # validation: answer as that copy did.
+        earlier = services.form_submission(posted_token(request))
+        if earlier is not None and earlier.session is not None:
+            return _planned(request, earlier.session)
     return render(request, "sessions/form.html", {"form": form, "session": None})
+
+
+def _saved(request, session):
+    messages.success(request, _("The session was saved."))
+    return redirect(session.get_absolute_url())
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_edit(request, pk):
     session = permissions.get_session_or_404(request.user, pk, write=True)
+    if request.method == "POST" and services.form_already_done(posted_token(request), session):
+        return _saved(request, session)
     if not session.is_open:
         messages.error(request, _("Only a planned session can be edited."))
         return redirect(session.get_absolute_url())
@@ -87,6 +108,7 @@ def session_edit(request, pk):
                 session=session,
                 user=request.user,
                 version=form.cleaned_data["version"],
+                token=posted_token(request),
                 **form.field_values(),
             )
         except services.StaleEditError:
@@ -94,8 +116,7 @@ def session_edit(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The session was saved."))
-            return redirect(session.get_absolute_url())
+            return _saved(request, session)
     return render(request, "sessions/form.html", {"form": form, "session": session})
 
 
@@ -113,11 +134,19 @@ def session_cancel(request, pk):
     return _status_change(request, session, ReasonForm, "sessions/cancel.html")
 
 
+def _status_changed(request, session, form_class, replacement=None):
+    if form_class is PostponeForm:
+        messages.success(request, _("The session was postponed."))
+    else:
+        messages.success(request, _("The session was cancelled."))
+    return redirect((replacement or session).get_absolute_url())
+
+
 def _status_change(request, session, form_class, template):
-    if request.method == "POST" and services.form_already_done(request.POST.get("token")):
-        # The phone re-sent a form that was already carried out: show where it led.
+    if request.method == "POST" and services.form_already_done(posted_token(request), session):
+        # The phone re-sent a form that was already carried out: answer as the first time.
         replacement = getattr(session, "rescheduled_as", None)
-        return redirect((replacement or session).get_absolute_url())
+        return _status_changed(request, session, form_class, replacement)
     if not session.is_open:
         messages.error(request, _("Only a planned session can be postponed or cancelled."))
         return redirect(session.get_absolute_url())
@@ -133,19 +162,17 @@ def _status_change(request, session, form_class, template):
                     version=data["version"],
                     new_date=data.get("new_date"),
                     new_start_time=data.get("new_start_time"),
-                    token=data.get("token"),
+                    token=posted_token(request),
                 )
-                messages.success(request, _("The session was postponed."))
-                return redirect((replacement or session).get_absolute_url())
+                return _status_changed(request, session, form_class, replacement)
             services.session_cancel(
                 session=session,
                 user=request.user,
                 reason=data["reason"],
                 version=data["version"],
-                token=data.get("token"),
+                token=posted_token(request),
             )
-            messages.success(request, _("The session was cancelled."))
-            return redirect(session.get_absolute_url())
+            return _status_changed(request, session, form_class)
         except services.StaleEditError:
             _stale_message(request)
         except ValidationError as error:
@@ -155,6 +182,22 @@ def _status_change(request, session, form_class, template):
             else:
                 form.add_error(None, error)
     return render(request, template, {"form": form, "session": session})
+
+
+def _plan_created(request, created, month):
+    if created:
+        messages.success(
+            request,
+            _("%(count)s sessions were planned for %(month)s.")
+            % {"count": len(created), "month": month.label},
+        )
+    else:
+        messages.info(
+            request,
+            _("Nothing new to plan: every cell already has its sessions for %(month)s.")
+            % {"month": month.label},
+        )
+    return redirect(f"{reverse('programs:session-calendar')}?month={month}")
 
 
 @login_required
@@ -182,20 +225,9 @@ def month_plan(request):
                     planned_work=options["planned_work"],
                     planned_work_by_cell=works,
                     overrides=dates,
+                    token=posted_token(request),
                 )
-                if created:
-                    messages.success(
-                        request,
-                        _("%(count)s sessions were planned for %(month)s.")
-                        % {"count": len(created), "month": options["month"].label},
-                    )
-                else:
-                    messages.info(
-                        request,
-                        _("Nothing new to plan: every cell already has its sessions for %(month)s.")
-                        % {"month": options["month"].label},
-                    )
-                return redirect(f"{reverse('programs:session-calendar')}?month={options['month']}")
+                return _plan_created(request, created, options["month"])
             preview = services.month_plan_preview(
                 committee=options["committee"],
                 directive=options["directive"],
@@ -214,5 +246,7 @@ def month_plan(request):
             "cell_errors": cell_errors,
             "plan_error": plan_error,
             "overrides": data or {},
+            # The "create" button's form: a fresh one-time token for each preview shown.
+            "token_form": TokenForm(),
         },
     )
