@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Commune, District, Household, Province, Village, VillageName
 
+from .base import ScopedAdmin, ScopedInline
 from .search import FoldedSearchMixin
 from .utils import count_of
 
@@ -12,7 +13,7 @@ VALIDITY_FIELDSET = (_("Validity"), {"fields": ["valid_from", "valid_until"]})
 
 
 @admin.register(Province)
-class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ProvinceAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "code", "valid_from", "valid_until"]
     list_filter = ["kind"]
     search_fields = ["name", "=code"]
@@ -20,7 +21,7 @@ class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class DistrictAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "province", "code", "valid_from", "valid_until"]
     list_filter = ["kind", "province"]
     list_select_related = ["province"]
@@ -29,7 +30,7 @@ class DistrictAdmin(FoldedSearchMixin, admin.ModelAdmin):
     fieldsets = [(None, {"fields": ["province", "name", "kind", "code"]}), VALIDITY_FIELDSET]
 
 
-class VillageInline(admin.TabularInline):
+class VillageInline(ScopedInline, admin.TabularInline):
     model = Village
     fields = ["name", "kind", "active"]
     extra = 0
@@ -37,7 +38,7 @@ class VillageInline(admin.TabularInline):
 
 
 @admin.register(Commune)
-class CommuneAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class CommuneAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["__str__", "district", "province", "code", "valid_from", "valid_until"]
     list_display_links = ["__str__"]
     list_filter = ["kind", "province", "district"]
@@ -53,7 +54,7 @@ class CommuneAdmin(FoldedSearchMixin, admin.ModelAdmin):
     inlines = [VillageInline]
 
 
-class VillageNameInline(admin.TabularInline):
+class VillageNameInline(ScopedInline, admin.TabularInline):
     model = VillageName
     fields = ["name", "commune", "valid_from", "valid_until"]
     autocomplete_fields = ["commune"]
@@ -61,7 +62,7 @@ class VillageNameInline(admin.TabularInline):
 
 
 @admin.register(Village)
-class VillageAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class VillageAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "commune", "commune_full_name", "active", "household_count"]
     list_filter = ["active", "kind", "commune__province"]
     list_select_related = ["commune__district", "commune__province"]
@@ -89,7 +90,7 @@ class VillageAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class HouseholdAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["head_name", "status", "village", "commune", "note"]
     list_filter = ["status", "village__commune"]
     list_select_related = ["village__commune"]

@@ -3,10 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Assignment, Member, PartyCell, PartyCommittee, Role
 
+from .base import ScopedAdmin, ScopedInline
 from .search import FoldedSearchMixin
 
 
-class PartyCellInline(admin.TabularInline):
+class PartyCellInline(ScopedInline, admin.TabularInline):
     model = PartyCell
     fields = ["name", "kind", "home_village", "active"]
     autocomplete_fields = ["home_village"]
@@ -15,7 +16,7 @@ class PartyCellInline(admin.TabularInline):
 
 
 @admin.register(PartyCommittee)
-class PartyCommitteeAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class PartyCommitteeAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "abbreviation", "parent", "commune", "active"]
     list_filter = ["active", "kind"]
     list_select_related = ["parent", "commune"]
@@ -25,7 +26,7 @@ class PartyCommitteeAdmin(FoldedSearchMixin, admin.ModelAdmin):
     inlines = [PartyCellInline]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ScopedInline, admin.TabularInline):
     model = Assignment
     fields = ["village", "directive", "starts_on", "ends_on", "note"]
     autocomplete_fields = ["village", "directive"]
@@ -33,7 +34,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(PartyCell)
-class PartyCellAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class PartyCellAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "committee", "home_village", "active"]
     list_filter = ["active", "kind", "committee"]
     list_select_related = ["committee", "home_village"]
@@ -45,7 +46,7 @@ class PartyCellAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class MemberAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = [
         "full_name",
         "category",
@@ -68,7 +69,7 @@ class MemberAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class RoleAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     """Who may do what: an officer or viewer of a committee, or the secretary of a cell.
 
     The model's ``clean()`` explains a wrong combination (a secretary without a cell…); the
@@ -85,7 +86,7 @@ class RoleAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class AssignmentAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["cell", "village", "commune", "directive", "starts_on", "ends_on", "note"]
     list_filter = ["directive", "cell__committee"]
     list_select_related = ["cell", "village__commune", "directive"]

@@ -11,11 +11,12 @@ from programs.models import (
     WorkType,
 )
 
+from .base import ScopedAdmin, ScopedInline
 from .search import FoldedSearchMixin
 from .utils import count_of
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ScopedInline, admin.TabularInline):
     model = Attendance
     fields = ["member", "workdays", "category", "level", "is_party_member"]
     # Copied from the member when the session is saved (LabourSessionAdmin.save_formset), so a
@@ -25,7 +26,7 @@ class AttendanceInline(admin.TabularInline):
     extra = 0
 
 
-class WorkOutputInline(admin.TabularInline):
+class WorkOutputInline(ScopedInline, admin.TabularInline):
     model = WorkOutput
     fields = [
         "work_type",
@@ -40,7 +41,7 @@ class WorkOutputInline(admin.TabularInline):
     extra = 0
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(ScopedInline, admin.TabularInline):
     model = Photo
     fields = ["image", "caption", "taken_on", "uploaded_by"]
     readonly_fields = ["uploaded_by"]
@@ -48,7 +49,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(LabourSession)
-class LabourSessionAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class LabourSessionAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = [
         "date",
         "start_time",
@@ -157,7 +158,7 @@ class LabourSessionAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(WorkType)
-class WorkTypeAdmin(admin.ModelAdmin):
+class WorkTypeAdmin(ScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "name_en", "default_unit", "sort_order", "active"]
     list_editable = ["sort_order", "active"]
     list_filter = ["active", "default_unit"]
