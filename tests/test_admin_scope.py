@@ -47,6 +47,10 @@ def _staff_with_every_permission(user):
 
 @pytest.fixture
 def two(world):
+    return two_committees(world)
+
+
+def two_committees(world):
     """Committee A (the world's, with a committee below it) and committee B (the outsider),
     each with a cell, a village only it uses, a household, a member, an assignment and a
     session with attendance and an output."""
