@@ -3,6 +3,7 @@ catalogue (programs/admin/vocabulary.py), no English is left on the pages people
 pages wear the app's colours."""
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -216,3 +217,18 @@ def test_admin_wears_the_apps_colours(client, two):
     css = Path(finders.find("css/admin.css")).read_text(encoding="utf-8")
     for variable in ("--primary: #9b1c1c", "--header-bg: #9b1c1c", "--accent: #ffd84d"):
         assert variable in css
+
+
+def test_admin_javascript_words_are_in_vietnamese(client, two):
+    """The calendar and the collapsible sections read their words from the JavaScript
+    catalogue, which locale/vi/LC_MESSAGES/djangojs.po overrides."""
+    client.force_login(two["admin"])
+    page = client.get(reverse("admin:jsi18n"), **VI).content.decode()
+    # The catalogue is a JSON object inside the script.
+    catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});", page, re.S).group(1))
+    words = json.dumps(catalogue, ensure_ascii=False)
+    assert catalogue["Hide"] == "Ẩn"
+    assert catalogue["Sunday"] == "Chủ nhật"
+    assert catalogue["abbrev. day Saturday\x04Sat"] == "T7"
+    assert catalogue["Choose a Date"] == "Chọn ngày"
+    assert "Dấu đi" not in words
