@@ -480,3 +480,18 @@ _ADMIN_SCOPE_FIELDS = {(Member, "cell"), (PartyCommittee, "parent")}
 def admin_requires(user, model: type[Model], field_name: str) -> bool:
     """Whether the admin form must insist on ``field_name`` for this user."""
     return not scope_for(user).all and (model, field_name) in _ADMIN_SCOPE_FIELDS
+
+
+def admin_rows_out_of_sight(user, rows: dict[type[Model], set]) -> bool:
+    """Whether any of ``rows`` (primary keys by model, e.g. what deleting an object would
+    delete or is protected by) is outside what the user may see in the admin site. Rows of
+    other models (history, form tokens…) belong to one of the scoped rows and go with it."""
+    if scope_for(user).all:
+        return False
+    for model, pks in rows.items():
+        if model not in ADMIN_SCOPED_MODELS and model not in ADMIN_REFERENCE_MODELS:
+            continue
+        visible = model._default_manager.filter(admin_visible_filter(user, model), pk__in=pks)
+        if visible.count() < len(pks):
+            return True
+    return False

@@ -578,3 +578,44 @@ def test_officer_who_also_views_another_committee_reads_it_but_changes_nothing(o
     assert Household.objects.filter(pk=household.pk).exists()
     session.refresh_from_db()
     assert session.partner == "Đảng ủy xã Ngoài"
+
+
+def test_delete_page_names_nothing_of_another_committee(officer, two):
+    """A's member attended B's session: the attendance protects the member, and the
+    confirmation page would name B's session. It names nothing and deletes nothing."""
+    member = two["a"]["member"]
+    row = Attendance(session=two["b"]["session"], member=member)
+    row.copy_from_member()
+    row.save()
+    url = _url(Member, "delete", member.pk)
+    response = officer.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Chi bộ Bên Kia" not in page and "Khuổi Khít Ngoài" not in page
+    assert "Dữ liệu của chi bộ hoặc Đảng ủy khác đang dùng đến mục này." in page
+    officer.post(url, {"post": "yes"})
+    assert Member.objects.filter(pk=member.pk).exists()
+
+    # The same through "delete selected".
+    response = officer.post(
+        _url(Member, "changelist"),
+        {"action": "delete_selected", "_selected_action": [member.pk], "post": "yes"},
+    )
+    assert "Chi bộ Bên Kia" not in response.content.decode()
+    assert Member.objects.filter(pk=member.pk).exists()
+
+
+def test_delete_page_of_a_village_shared_with_another_committee(officer, two):
+    shared = two["a"]["village"]
+    factories.assignment(cell=two["b"]["cell"], village=shared, directive=factories.directive())
+    page = officer.get(_url(Village, "delete", shared.pk)).content.decode()
+    assert "Chi bộ Bên Kia" not in page
+    officer.post(_url(Village, "delete", shared.pk), {"post": "yes"})
+    assert Village.objects.filter(pk=shared.pk).exists()
+
+
+def test_delete_of_the_officers_own_row_still_works(officer, two):
+    household = factories.household(village=two["a"]["village"], head_name="Hộ Mới")
+    response = officer.post(_url(Household, "delete", household.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Household.objects.filter(pk=household.pk).exists()

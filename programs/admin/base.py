@@ -8,15 +8,20 @@ row does not exist: change lists and list filters leave it out, change, delete a
 pages answer 404, drop-downs and autocomplete do not offer it, and "delete selected" skips it.
 """
 
+from collections import defaultdict
+
 from django.contrib import admin
-from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import NestedObjects, get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import router
 from django.http import Http404
+from django.utils.translation import gettext
 
 from programs.permissions import (
     admin_changeable_filter,
     admin_choice_filter,
     admin_requires,
+    admin_rows_out_of_sight,
     admin_visible_filter,
     can_admin_add,
     can_admin_change,
@@ -135,6 +140,23 @@ class ScopedAdmin(_ScopedChoices):
         except FieldDoesNotExist:
             return item
         return (item, ScopedRelatedFieldListFilter) if path[-1].is_relation else item
+
+    def get_deleted_objects(self, objs, request):
+        # The confirmation page names every row a delete would take along or is protected
+        # by, and those may be another committee's (their attendance at this member's
+        # session, their cell's assignment to a shared village). Then it names none and the
+        # delete is refused.
+        found = super().get_deleted_objects(objs, request)
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(objs)
+        rows = defaultdict(set)
+        for model, instances in collector.model_objs.items():
+            rows[model] |= {obj.pk for obj in instances}
+        for obj in collector.protected:
+            rows[type(obj)].add(obj.pk)
+        if admin_rows_out_of_sight(request.user, rows):
+            return [], {}, set(), [gettext("Rows of other committees or cells depend on it.")]
+        return found
 
     def response_action(self, request, queryset):
         # Actions ("delete selected") act only on rows the user may change, even when they
