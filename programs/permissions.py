@@ -423,3 +423,222 @@ def get_committee_or_404(user, pk, *, manage: bool = False) -> PartyCommittee:
     if manage and not can_plan(user, committee):
         raise PermissionDenied
     return committee
+
+
+# --- The admin site -----------------------------------------------------------------------
+#
+# The admin site asks the same questions as the pages, one model at a time, and gets its
+# answers as filters to apply to any queryset of that model. Django's model permissions stay
+# the first gate (``programs.admin.base`` checks them before asking here); these rules are the
+# second:
+#
+# - Superusers see and change everything.
+# - Scoped data (villages, households, committees, cells, members, assignments, sessions and
+#   their attendance, outputs and photos): a user sees what the pages show them (their
+#   committees' subtree, or their cell); an officer changes what they manage. An officer also
+#   sees and changes the villages no cell uses yet (a village they just added would otherwise
+#   vanish from their own list before they could assign it). Committees: an officer changes the
+#   ones *below* their own, not their own (that one decides their scope).
+# - Reference data (communes, directives, work types) is shared by every committee: anyone with
+#   a scope sees it and may pick it in a form (the village form's commune picker needs the
+#   commune admin to answer); only superusers change it.
+# - Provinces, districts, roles, user accounts, groups and login records: superusers only.
+#
+# Imported here rather than at the top so that this section stays one block to merge.
+from django.db.models import Exists, Model, OuterRef  # noqa: E402
+
+from programs.models import (  # noqa: E402
+    Attendance,
+    Commune,
+    Directive,
+    Household,
+    Photo,
+    VillageName,
+    WorkOutput,
+    WorkType,
+)
+
+# Nothing: compiles to an empty result without a query.
+_NOTHING = Q(pk__in=[])
+
+ADMIN_REFERENCE_MODELS = frozenset({Commune, Directive, WorkType})
+# Scoped models and the path from each to its party cell ("" for the cell itself).
+_ADMIN_CELL_PATHS = {
+    PartyCell: "",
+    Member: "cell__",
+    Assignment: "cell__",
+    LabourSession: "cell__",
+    Attendance: "session__cell__",
+    WorkOutput: "session__cell__",
+    Photo: "session__cell__",
+}
+_ADMIN_VILLAGE_PATHS = {Village: "", Household: "village__", VillageName: "village__"}
+ADMIN_SCOPED_MODELS = frozenset({PartyCommittee, *_ADMIN_CELL_PATHS, *_ADMIN_VILLAGE_PATHS})
+
+
+def _unclaimed_villages() -> Q:
+    """Villages no cell is assigned to, holds sessions in, or lives in."""
+    return Q(
+        ~Exists(Assignment.objects.filter(village=OuterRef("pk"))),
+        ~Exists(LabourSession.objects.filter(village=OuterRef("pk"))),
+        ~Exists(PartyCell.objects.filter(home_village=OuterRef("pk"))),
+    )
+
+
+def _villages_of_cells(cells: Q, *, unclaimed: bool) -> Q:
+    ids = PartyCell.objects.filter(cells).values("id")
+    found = (
+        Q(pk__in=Assignment.objects.filter(cell__in=ids).values("village_id"))
+        | Q(pk__in=LabourSession.objects.filter(cell__in=ids).values("village_id"))
+        | Q(
+            pk__in=PartyCell.objects.filter(pk__in=ids, home_village__isnull=False).values(
+                "home_village_id"
+            )
+        )
+    )
+    return found | _unclaimed_villages() if unclaimed else found
+
+
+def _admin_villages(user, *, write: bool) -> Q:
+    scope = scope_for(user)
+    if scope.all:
+        return Q()
+    if write:
+        if not scope.managed_committees:
+            return _NOTHING
+        return _villages_of_cells(scope.managed_cell_filter(), unclaimed=True)
+    if scope.is_empty:
+        return _NOTHING
+    return _villages_of_cells(scope.cell_filter(), unclaimed=scope.manages_anything)
+
+
+def committees_below_officer_roles(user) -> frozenset[int]:
+    """The committees strictly below those the user is an officer of (their own excluded)."""
+    cached = getattr(user, "_civic_committees_below", None)
+    if cached is not None:
+        return cached
+    roots = set(
+        Role.objects.filter(user=user, kind=Role.Kind.OFFICER).values_list(
+            "committee_id", flat=True
+        )
+    )
+    below = frozenset()
+    if roots:
+        children = _committee_children()
+        below = _descendants({c for root in roots for c in children.get(root, ())}, children)
+    user._civic_committees_below = below
+    return below
+
+
+def admin_visible_filter(user, model: type[Model]) -> Q:
+    """A filter for the rows of ``model`` the user may see in the admin site (change lists,
+    read-only change pages, list filters)."""
+    scope = scope_for(user)
+    if scope.all:
+        return Q()
+    if scope.is_empty:
+        return _NOTHING
+    if model in ADMIN_REFERENCE_MODELS:
+        return Q()
+    if model is PartyCommittee:
+        return Q(pk__in=scope.committees)
+    if model in _ADMIN_CELL_PATHS:
+        return scope.cell_filter(_ADMIN_CELL_PATHS[model])
+    if model in _ADMIN_VILLAGE_PATHS:
+        return _village_rows(model, _admin_villages(user, write=False))
+    return _NOTHING
+
+
+def admin_changeable_filter(user, model: type[Model]) -> Q:
+    """A filter for the rows of ``model`` the user may change or delete in the admin site."""
+    scope = scope_for(user)
+    if scope.all:
+        return Q()
+    if not scope.managed_committees or model not in ADMIN_SCOPED_MODELS:
+        return _NOTHING
+    if model is PartyCommittee:
+        return Q(pk__in=committees_below_officer_roles(user))
+    if model in _ADMIN_CELL_PATHS:
+        return scope.managed_cell_filter(_ADMIN_CELL_PATHS[model])
+    return _village_rows(model, _admin_villages(user, write=True))
+
+
+def admin_choice_filter(user, model: type[Model]) -> Q:
+    """A filter for the rows of ``model`` the user may pick as a value in an admin form (its
+    drop-downs and autocomplete): reference data, and the scoped rows they manage — a new cell
+    goes under their own committee too, so committees here include it."""
+    scope = scope_for(user)
+    if scope.all:
+        return Q()
+    if model in ADMIN_REFERENCE_MODELS:
+        return Q() if not scope.is_empty else _NOTHING
+    if model is PartyCommittee:
+        return Q(pk__in=scope.managed_committees)
+    return admin_changeable_filter(user, model)
+
+
+def _village_rows(model, villages: Q) -> Q:
+    if model is Village:
+        return villages
+    return Q(village__in=Village.objects.filter(villages).values("pk"))
+
+
+def admin_queryset(user, model: type[Model], *, write: bool = False) -> QuerySet:
+    """The rows of ``model`` the user may see (or, with ``write``, change) in the admin."""
+    rows = admin_changeable_filter if write else admin_visible_filter
+    return model._default_manager.filter(rows(user, model))
+
+
+def can_admin_view_model(user, model: type[Model]) -> bool:
+    """Whether the model's pages exist for the user at all (the index lists it)."""
+    scope = scope_for(user)
+    if scope.all:
+        return True
+    return not scope.is_empty and (model in ADMIN_SCOPED_MODELS or model in ADMIN_REFERENCE_MODELS)
+
+
+def can_admin_add(user, model: type[Model]) -> bool:
+    """Officers add scoped rows (inside what they manage, which the form's choices enforce);
+    reference data and everything else is added by superusers."""
+    scope = scope_for(user)
+    if scope.all:
+        return True
+    return bool(scope.managed_committees) and model in ADMIN_SCOPED_MODELS
+
+
+def can_admin_change(user, obj: Model | None, model: type[Model] | None = None) -> bool:
+    """Change (or delete) ``obj`` in the admin site; without an object, whether the user may
+    change any row of ``model`` (the change list's editable columns and actions)."""
+    model = model or type(obj)
+    if obj is None:
+        return can_admin_add(user, model)
+    if scope_for(user).all:
+        return True
+    if model not in ADMIN_SCOPED_MODELS:
+        return False
+    return model._default_manager.filter(admin_changeable_filter(user, model), pk=obj.pk).exists()
+
+
+# The foreign key that places a new row in someone's scope; empty, the row would belong to
+# nobody but superusers and vanish from the list of the officer who just added it.
+_ADMIN_SCOPE_FIELDS = {(Member, "cell"), (PartyCommittee, "parent")}
+
+
+def admin_requires(user, model: type[Model], field_name: str) -> bool:
+    """Whether the admin form must insist on ``field_name`` for this user."""
+    return not scope_for(user).all and (model, field_name) in _ADMIN_SCOPE_FIELDS
+
+
+def admin_rows_out_of_sight(user, rows: dict[type[Model], set]) -> bool:
+    """Whether any of ``rows`` (primary keys by model, e.g. what deleting an object would
+    delete or is protected by) is outside what the user may see in the admin site. Rows of
+    other models (history, form tokens…) belong to one of the scoped rows and go with it."""
+    if scope_for(user).all:
+        return False
+    for model, pks in rows.items():
+        if model not in ADMIN_SCOPED_MODELS and model not in ADMIN_REFERENCE_MODELS:
+            continue
+        visible = model._default_manager.filter(admin_visible_filter(user, model), pk__in=pks)
+        if visible.count() < len(pks):
+            return True
+    return False

@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from programs.admin.forms import DirectiveAdminForm
 from programs.models import Directive
 
+from .base import ScopedAdmin
 from .search import FoldedSearchMixin
 
 
 @admin.register(Directive)
-class DirectiveAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class DirectiveAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     form = DirectiveAdminForm
     list_display = [
         "__str__",

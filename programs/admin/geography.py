@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from programs import places
 from programs.models import Commune, District, Household, Province, Village, VillageName
 
+from .base import ScopedAdmin, ScopedInline
 from .history import ValueHistoryMixin
 from .labels import PlaceLabelMixin
 from .search import FoldedSearchMixin
@@ -84,7 +85,7 @@ VALIDITY_FIELDSET = (_("Validity"), {"fields": ["valid_from", "valid_until"]})
 
 
 @admin.register(Province)
-class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ProvinceAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "code", "valid_from", "valid_until"]
     list_filter = ["kind"]
     search_fields = ["name", "=code"]
@@ -92,7 +93,7 @@ class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class DistrictAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "province", "code", "valid_from", "valid_until"]
     list_filter = ["kind", "province"]
     list_select_related = ["province"]
@@ -101,7 +102,7 @@ class DistrictAdmin(FoldedSearchMixin, admin.ModelAdmin):
     fieldsets = [(None, {"fields": ["province", "name", "kind", "code"]}), VALIDITY_FIELDSET]
 
 
-class VillageInline(admin.TabularInline):
+class VillageInline(ScopedInline, admin.TabularInline):
     """The commune's villages, read-only: a village is renamed on its own page, which keeps the
     former name."""
 
@@ -117,7 +118,9 @@ class VillageInline(admin.TabularInline):
 
 
 @admin.register(Commune)
-class CommuneAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
+class CommuneAdmin(
+    ScopedAdmin, ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin
+):
     form = CommuneAdminForm
     list_display = ["__str__", "district", "province", "code", "valid_from", "valid_until"]
     list_display_links = ["__str__"]
@@ -162,7 +165,7 @@ class CommuneAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.
                 )
 
 
-class VillageNameInline(PlaceLabelMixin, admin.TabularInline):
+class VillageNameInline(ScopedInline, PlaceLabelMixin, admin.TabularInline):
     model = VillageName
     fields = ["name", "commune", "valid_from", "valid_until"]
     autocomplete_fields = ["commune"]
@@ -170,7 +173,9 @@ class VillageNameInline(PlaceLabelMixin, admin.TabularInline):
 
 
 @admin.register(Village)
-class VillageAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
+class VillageAdmin(
+    ScopedAdmin, ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin
+):
     form = VillageAdminForm
     list_display = ["name", "kind", "commune", "commune_full_name", "active", "household_count"]
     list_filter = ["active", "kind", "commune__province"]
@@ -221,7 +226,9 @@ class VillageAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.
 
 
 @admin.register(Household)
-class HouseholdAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
+class HouseholdAdmin(
+    ScopedAdmin, ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin
+):
     list_display = ["head_name", "status", "village", "commune", "note"]
     list_filter = ["status", "village__commune"]
     list_select_related = ["village__commune"]

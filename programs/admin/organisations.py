@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.models import Assignment, Member, PartyCell, PartyCommittee, Role
 from programs.selectors.places import planned_sessions_affected_by_move
 
+from .base import ScopedAdmin, ScopedInline
 from .history import ValueHistoryMixin
 from .labels import PlaceLabelMixin
 from .search import FoldedSearchMixin
@@ -45,7 +46,7 @@ def _moves(form) -> bool:
     return form.instance.pk is None or bool({"village", "starts_on"} & set(form.changed_data))
 
 
-class PartyCellInline(PlaceLabelMixin, admin.TabularInline):
+class PartyCellInline(ScopedInline, PlaceLabelMixin, admin.TabularInline):
     model = PartyCell
     fields = ["name", "kind", "home_village", "active"]
     autocomplete_fields = ["home_village"]
@@ -54,7 +55,9 @@ class PartyCellInline(PlaceLabelMixin, admin.TabularInline):
 
 
 @admin.register(PartyCommittee)
-class PartyCommitteeAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
+class PartyCommitteeAdmin(
+    ScopedAdmin, ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin
+):
     list_display = ["name", "kind", "abbreviation", "parent", "commune", "active"]
     list_filter = ["active", "kind"]
     list_select_related = ["parent", "commune"]
@@ -98,7 +101,7 @@ class AssignmentInlineFormSet(BaseInlineFormSet):
                 form.add_error(None, form.instance.overlap_error(other))
 
 
-class AssignmentInline(PlaceLabelMixin, admin.TabularInline):
+class AssignmentInline(ScopedInline, PlaceLabelMixin, admin.TabularInline):
     model = Assignment
     formset = AssignmentInlineFormSet
     fields = ["village", "directive", "starts_on", "ends_on", "note"]
@@ -107,7 +110,9 @@ class AssignmentInline(PlaceLabelMixin, admin.TabularInline):
 
 
 @admin.register(PartyCell)
-class PartyCellAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
+class PartyCellAdmin(
+    ScopedAdmin, ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin
+):
     list_display = ["name", "kind", "committee", "home_village", "active"]
     list_filter = ["active", "kind", "committee"]
     list_select_related = ["committee", "home_village"]
@@ -127,7 +132,7 @@ class PartyCellAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admi
 
 
 @admin.register(Member)
-class MemberAdmin(ValueHistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
+class MemberAdmin(ScopedAdmin, ValueHistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = [
         "full_name",
         "category",
@@ -150,7 +155,7 @@ class MemberAdmin(ValueHistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class RoleAdmin(ScopedAdmin, FoldedSearchMixin, admin.ModelAdmin):
     """Who may do what: an officer or viewer of a committee, or the secretary of a cell.
 
     The model's ``clean()`` explains a wrong combination (a secretary without a cell…); the
@@ -167,7 +172,9 @@ class RoleAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
+class AssignmentAdmin(
+    ScopedAdmin, ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin
+):
     list_display = ["cell", "village", "commune", "directive", "starts_on", "ends_on", "note"]
     list_filter = ["directive", "cell__committee"]
     list_select_related = ["cell", "village__commune", "directive"]

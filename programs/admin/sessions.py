@@ -24,6 +24,7 @@ from programs.models import (
     WorkType,
 )
 
+from .base import ScopedAdmin, ScopedInline
 from .labels import PlaceLabelMixin
 from .search import FoldedSearchMixin
 from .utils import count_of
@@ -54,7 +55,7 @@ def _log_link(session):
     )
 
 
-class ReadOnlyLogInline(admin.TabularInline):
+class ReadOnlyLogInline(ScopedInline, admin.TabularInline):
     """A part of the log, shown but not edited: the log page is its only write path."""
 
     extra = 0
@@ -135,7 +136,7 @@ def stale_message():
 
 
 @admin.register(LabourSession)
-class LabourSessionAdmin(PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
+class LabourSessionAdmin(ScopedAdmin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
     form = LabourSessionAdminForm
     list_display = [
         "date",
@@ -236,7 +237,7 @@ class LabourSessionAdmin(PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(WorkType)
-class WorkTypeAdmin(admin.ModelAdmin):
+class WorkTypeAdmin(ScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "name_en", "default_unit", "sort_order", "active"]
     list_editable = ["sort_order", "active"]
     list_filter = ["active", "default_unit"]

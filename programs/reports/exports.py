@@ -202,7 +202,7 @@ def _summary_table(report: Report) -> Table:
         rows.append([label, now, before, change])
     return Table(
         SHEETS["summary"](),
-        [_("Indicator"), _("This period"), _("Same period last year"), _("Change")],
+        [_("Indicator"), _("This period"), _("Same period last year"), _("Difference")],
         [48, 16, 22, 14],
         rows,
     )
