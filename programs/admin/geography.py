@@ -138,7 +138,9 @@ class CommuneAdmin(
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
+        # The renaming fields belong to the form: a reader who may not change the record
+        # (an officer on a commune) gets no form, so nothing to fill in either.
+        if obj is None or not self.has_change_permission(request, obj):
             return fieldsets
         return [*fieldsets, (_("Renaming"), {"fields": CHANGE_FIELDS})]
 
@@ -188,7 +190,9 @@ class VillageAdmin(
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
-        return fields if obj is None else [*fields, *CHANGE_FIELDS]
+        if obj is None or not self.has_change_permission(request, obj):
+            return fields
+        return [*fields, *CHANGE_FIELDS]
 
     def save_model(self, request, obj, form, change):
         """Through ``programs.places``: a rename or a move keeps the former name."""
