@@ -82,7 +82,8 @@ def _hold_judgement(forms: dict) -> None:
     judging it yet (half-filled rows are normal here) and without decoding uploads."""
     for form in forms.values():
         if hasattr(form, "management_form"):
-            form._errors, form._non_form_errors = [], form.error_class()
+            # Too many rows is still said: the page shows only as many as are allowed.
+            form._errors, form._non_form_errors = [], form.size_errors()
             for row in form.forms:
                 row._errors = ErrorDict()
         else:
@@ -114,9 +115,15 @@ def _has_field_errors(forms: dict) -> bool:
 def _one_more(data, prefix: str):
     data = data.copy()
     key = f"{prefix}-TOTAL_FORMS"
-    if str(data.get(key, "")).isdigit():
+    if _is_number(data.get(key, "")):
         data[key] = int(data[key]) + 1
     return data
+
+
+def _is_number(text) -> bool:
+    # ASCII only: "²".isdigit() is true but int("²") fails; 18 digits fit any id column.
+    text = str(text)
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def _save(request, session, forms: dict, *, submit: bool):
@@ -191,7 +198,7 @@ def session_log(request, pk):
     found, searched = [], False
     if request.method == "POST":
         data, files = request.POST, request.FILES
-        listed_ids = [pk for pk in data.getlist("listed") if pk.isdigit()]
+        listed_ids = [pk for pk in data.getlist("listed") if _is_number(pk)]
         log = selectors.log_data(session, listed_ids=listed_ids)
         if action == "find":
             searched = True
