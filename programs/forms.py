@@ -270,6 +270,14 @@ def cell_overrides(data, cells) -> tuple[dict[int, datetime.date], dict[int, str
     do not parse.
     """
     field = forms.DateField(required=False)
+    # A plain text field refuses what the database cannot store (a NUL byte on PostgreSQL).
+    work_field = forms.CharField(
+        required=False,
+        max_length=2000,
+        error_messages={
+            "null_characters_not_allowed": _("Remove the invalid character (NUL) from the text.")
+        },
+    )
     dates, works, errors = {}, {}, {}
     for cell in cells:
         raw = data.get(f"date_{cell.pk}", "")
@@ -280,9 +288,13 @@ def cell_overrides(data, cells) -> tuple[dict[int, datetime.date], dict[int, str
             continue
         if day:
             dates[cell.pk] = day
-        work = (data.get(f"work_{cell.pk}") or "").strip()
+        try:
+            work = work_field.clean(data.get(f"work_{cell.pk}") or "")
+        except forms.ValidationError as error:
+            errors[cell.pk] = error.messages[0]
+            continue
         if work:
-            works[cell.pk] = work[:2000]
+            works[cell.pk] = work
     return dates, works, errors
 
 
@@ -447,6 +459,18 @@ class LogForm(VersionForm):
         return cleaned
 
 
+class WorkdaysField(forms.DecimalField):
+    """Django's step check converts the value to a float, and a value such as 1e309 becomes
+    infinity and fails with a server error: a value out of range is refused before it."""
+
+    def run_validators(self, value):
+        if value is not None and value > self.max_value:
+            raise forms.ValidationError(self.error_messages["max_value"], code="max_value")
+        if value is not None and value < self.min_value:
+            raise forms.ValidationError(self.error_messages["min_value"], code="min_value")
+        super().run_validators(value)
+
+
 class AttendanceForm(forms.Form):
     """A "came" checkbox and a workdays box for every person listed. Workdays count only for
     people ticked, so a value left in an unticked row is ignored rather than refused."""
@@ -463,7 +487,7 @@ class AttendanceForm(forms.Form):
                 initial=member.pk in workdays,
                 widget=forms.CheckboxInput(attrs={"data-workdays": f"id_{days}"}),
             )
-            self.fields[days] = forms.DecimalField(
+            self.fields[days] = WorkdaysField(
                 label=_("Workdays"),
                 required=False,
                 min_value=WORKDAYS_MIN,

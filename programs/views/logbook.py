@@ -202,7 +202,8 @@ def session_log(request, pk):
         log = selectors.log_data(session, listed_ids=listed_ids)
         if action == "find":
             searched = True
-            query = data.get("search", "")[:120]
+            # No name holds a NUL byte, and PostgreSQL refuses one in a query.
+            query = data.get("search", "")[:120].replace("\x00", "")
             found = selectors.find_members(query, exclude=[m.pk for m in log.members])
             log.members += found
         elif action == "add_output":
