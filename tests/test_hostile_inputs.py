@@ -578,7 +578,8 @@ def test_a_planner_work_text_with_a_nul_byte_is_refused_on_its_cell_line(client,
     before = LabourSession.objects.count()
     response = client.post("/sessions/plan/", data)
     assert response.status_code == 200
-    assert response.context["cell_errors"] == {cast["cell"].pk: "Xóa ký tự không hợp lệ (NUL) khỏi nội dung."}
+    message = "Xóa ký tự không hợp lệ (NUL) khỏi nội dung."
+    assert response.context["cell_errors"] == {cast["cell"].pk: message}
     assert LabourSession.objects.count() == before
 
 
