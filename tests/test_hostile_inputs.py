@@ -344,10 +344,13 @@ class PostForms(HTMLParser):
             kind = attrs.get("type", "text")
             if kind in ("submit", "button", "file", "reset"):
                 return
-            if kind in ("checkbox", "radio") and "checked" not in attrs:
-                self._unticked.append(name)
-                return
-            self._fields.setdefault(name, attrs.get("value", "on"))
+            if kind in ("checkbox", "radio"):
+                if "checked" not in attrs:
+                    self._unticked.append(name)
+                    return
+                self._fields.setdefault(name, attrs.get("value", "on"))
+            else:
+                self._fields.setdefault(name, attrs.get("value") or "")
         elif tag == "select" and name:
             self._select, self._options = name, []
         elif tag == "option" and self._select:
@@ -443,8 +446,24 @@ def test_no_session_form_gives_a_server_error_for_any_field_value(
     fast_client, cast, who, which, page, start, count
 ):
     url = page if which is None else _session_url(cast, which, page)
-    # The confirm button sits on the session's page, which has several forms.
-    base = {"version": str(cast[which].version)} if page == "confirm" else None
+    base = None
+    if page == "confirm":
+        # The confirm button sits on the session's page, which has several forms.
+        base = {"version": str(cast[which].version)}
+    elif which is None:
+        # A blank new-session form stops at its empty choices: start from a valid one, so each
+        # hostile value reaches the checks behind the field it is in.
+        base = {
+            "cell": str(cast["cell"].pk),
+            "directive": str(cast["directive"].pk),
+            "village": str(cast["village"].pk),
+            "date": "2027-02-20",
+            "start_time": "07:30",
+            "partner": "Chi bộ thôn",
+            "planned_work": "Lắp kênh mương",
+            "other_village_reason": "",
+            "notes": "",
+        }
     sweep = _post_sweep(fast_client, cast, who, url, start=start, count=count, base=base)
     sweep.check()
 
