@@ -403,13 +403,15 @@ def _fields_to_try(data: dict, unticked: list[str], extra=()) -> list[str]:
     )
 
 
-def _post_sweep(client, cast, who, url, *, start=0, count=None, base=None, extra=None):
-    """POST the page's form as a browser would, then with each field in turn set to a run of
-    hostile values (``_spread``), then with every field set to one value at once."""
+def _post_sweep(client, cast, who, url, *, start=0, count=None, base=None, fill=None, extra=None):
+    """POST the page's form as a browser would (with ``fill`` typed in, so that it is valid),
+    then with each field in turn set to a run of hostile values (``_spread``), then with every
+    field set to one value at once. ``extra`` fields (the button pressed) stay as they are."""
     count = len(HOSTILE) if count is None else count
     _login(client, cast, who)
     sweep = Sweep(client)
     data, unticked = _page_form(client, url) if base is None else (dict(base), [])
+    data.update(fill or {})
     data.update(extra or {})
     sweep.send("post", url, data, rollback=True)
     names = _fields_to_try(data, unticked, extra=[] if base is None else list(base))
@@ -464,7 +466,13 @@ def test_no_session_form_gives_a_server_error_for_any_field_value(
             "other_village_reason": "",
             "notes": "",
         }
-    sweep = _post_sweep(fast_client, cast, who, url, start=start, count=count, base=base)
+    # What a person types, so the form is valid and each hostile value reaches the service.
+    fill = None
+    if base is None:
+        fill = {"reason": "Mưa lớn, đường trơn"}
+        if page == "postpone":
+            fill["new_date"] = "2027-02-27"
+    sweep = _post_sweep(fast_client, cast, who, url, start=start, count=count, base=base, fill=fill)
     sweep.check()
 
 
