@@ -21,7 +21,8 @@ from programs.models import (
     Village,
 )
 from programs.photos import process_upload
-from programs.planning import PREFERRED_WEEK_CHOICES, Month
+from programs.planning import PREFERRED_WEEK_CHOICES, Month, holiday_name
+from programs.reports.periods import in_window, outside_window_message
 from programs.services import FormToken
 
 
@@ -99,6 +100,48 @@ class TokenForm(forms.Form):
     token = OneTimeTokenField()
 
 
+# --- Dates: inside the application's window, and a public holiday only when confirmed ----------
+
+DATE_ERRORS = {
+    "required": _("Choose the date."),
+    "invalid": _("Enter a real date, for example 06/02/2027."),
+}
+
+
+def check_in_window(day: datetime.date | None) -> None:
+    """Refuse a date outside ``periods.date_window`` (year 1, year 9999…) with a message."""
+    today = timezone.localdate()
+    if day is not None and not in_window(day, today):
+        raise forms.ValidationError(outside_window_message(today), code="outside_window")
+
+
+def holiday_confirmation_field():
+    return forms.BooleanField(label=_("Schedule it on the public holiday anyway"), required=False)
+
+
+def check_holiday(form, day: datetime.date | None, *, field: str = "confirm_holiday") -> None:
+    """A one-off session on a public holiday (which the month planner never picks) needs the
+    ``field`` box ticked. Sets ``form.holiday`` to (day, name) when the day is a holiday, so
+    the page shows the box; adds the warning naming the holiday while the box is not ticked.
+    """
+    name = holiday_name(day) if day else None
+    if not name:
+        return
+    form.holiday = (day, name)
+    if not form.cleaned_data.get(field):
+        form.add_error(
+            field,
+            forms.ValidationError(
+                _(
+                    "%(day)s is a public holiday: %(name)s. Tick the confirmation box to "
+                    "schedule the session on that day anyway."
+                ),
+                params={"day": day.strftime("%d/%m/%Y"), "name": name},
+                code="holiday",
+            ),
+        )
+
+
 class VillageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, village):
         # "thôn Nà Coóc (xã Bình An, từ 01/07/2025)": the commune and its period tell apart
@@ -109,6 +152,14 @@ class VillageChoiceField(forms.ModelChoiceField):
 class SessionForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     token = OneTimeTokenField()
+    field_order = [
+        "cell",
+        "directive",
+        "village",
+        "other_village_reason",
+        "date",
+        "confirm_holiday",
+    ]
 
     class Meta:
         model = LabourSession
@@ -124,6 +175,7 @@ class SessionForm(forms.ModelForm):
             "notes",
         ]
         field_classes = {"village": VillageChoiceField}
+        error_messages = {"date": DATE_ERRORS}
         widgets = {
             "date": DateInput(),
             "start_time": TimeInput(),
@@ -145,6 +197,30 @@ class SessionForm(forms.ModelForm):
 
     def field_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    # --- The date: in the window; a holiday only when confirmed ---
+    confirm_holiday = holiday_confirmation_field()
+    holiday = None
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        check_in_window(day)
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        # An edit that keeps a date already confirmed does not ask again.
+        if not self.instance.pk or "date" in self.changed_data:
+            check_holiday(self, cleaned.get("date"))
+        return cleaned
+
+    def visible_fields(self):
+        # The confirmation box is shown only when the chosen day is a holiday.
+        return [
+            field
+            for field in super().visible_fields()
+            if field.name != "confirm_holiday" or self.holiday
+        ]
 
 
 class VersionForm(forms.Form):
@@ -172,8 +248,17 @@ class PostponeForm(ReasonForm):
         required=False,
         widget=DateInput(),
         help_text=_("Optional: a new planned session is created on this date."),
+        error_messages=DATE_ERRORS,
+        validators=[check_in_window],
     )
     new_start_time = forms.TimeField(label=_("New start time"), required=False, widget=TimeInput())
+    confirm_holiday = holiday_confirmation_field()
+    holiday = None
+
+    def clean(self):
+        cleaned = super().clean()
+        check_holiday(self, cleaned.get("new_date"))
+        return cleaned
 
 
 class PlanForm(forms.Form):
@@ -213,6 +298,8 @@ class PlanForm(forms.Form):
                 params={"month": month.label},
                 code="past",
             )
+        if month:
+            check_in_window(month.first)
         return month
 
 
@@ -223,6 +310,14 @@ def cell_overrides(data, cells) -> tuple[dict[int, datetime.date], dict[int, str
     do not parse.
     """
     field = forms.DateField(required=False)
+    # A plain text field refuses what the database cannot store (a NUL byte on PostgreSQL).
+    work_field = forms.CharField(
+        required=False,
+        max_length=2000,
+        error_messages={
+            "null_characters_not_allowed": _("Remove the invalid character (NUL) from the text.")
+        },
+    )
     dates, works, errors = {}, {}, {}
     for cell in cells:
         raw = data.get(f"date_{cell.pk}", "")
@@ -233,9 +328,13 @@ def cell_overrides(data, cells) -> tuple[dict[int, datetime.date], dict[int, str
             continue
         if day:
             dates[cell.pk] = day
-        work = (data.get(f"work_{cell.pk}") or "").strip()
+        try:
+            work = work_field.clean(data.get(f"work_{cell.pk}") or "")
+        except forms.ValidationError as error:
+            errors[cell.pk] = error.messages[0]
+            continue
         if work:
-            works[cell.pk] = work[:2000]
+            works[cell.pk] = work
     return dates, works, errors
 
 
@@ -357,6 +456,11 @@ class SessionFilterForm(forms.Form):
 # (upload slots). Choices are built once by the view and shared by every row, so rendering
 # 20 rows costs no more queries than rendering one.
 
+# A forged TOTAL_FORMS=100000 once kept a worker busy for seconds rendering rows: every formset
+# builds at most this many rows and refuses a larger count with a message.
+OUTPUT_ROWS_MAX = 50
+NEW_PHOTOS_MAX = 10
+
 WORKDAYS_MIN = Decimal("0.5")
 WORKDAYS_MAX = Decimal("3")
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
@@ -395,6 +499,18 @@ class LogForm(VersionForm):
         return cleaned
 
 
+class WorkdaysField(forms.DecimalField):
+    """Django's step check converts the value to a float, and a value such as 1e309 becomes
+    infinity and fails with a server error: a value out of range is refused before it."""
+
+    def run_validators(self, value):
+        if value is not None and value > self.max_value:
+            raise forms.ValidationError(self.error_messages["max_value"], code="max_value")
+        if value is not None and value < self.min_value:
+            raise forms.ValidationError(self.error_messages["min_value"], code="min_value")
+        super().run_validators(value)
+
+
 class AttendanceForm(forms.Form):
     """A "came" checkbox and a workdays box for every person listed. Workdays count only for
     people ticked, so a value left in an unticked row is ignored rather than refused."""
@@ -411,7 +527,7 @@ class AttendanceForm(forms.Form):
                 initial=member.pk in workdays,
                 widget=forms.CheckboxInput(attrs={"data-workdays": f"id_{days}"}),
             )
-            self.fields[days] = forms.DecimalField(
+            self.fields[days] = WorkdaysField(
                 label=_("Workdays"),
                 required=False,
                 min_value=WORKDAYS_MIN,
@@ -571,7 +687,31 @@ class OutputForm(forms.Form):
         )
 
 
-class BaseOutputFormSet(forms.BaseFormSet):
+class LimitedFormSet(forms.BaseFormSet):
+    """A formset whose size is capped (``max_num`` = ``absolute_max``, see the factories
+    below), with its messages in the user's language."""
+
+    default_error_messages = {
+        "missing_management_form": _(
+            "The form arrived incomplete. Open the page again and re-enter your changes."
+        ),
+    }
+
+    def size_errors(self):
+        """Only the "too many rows" error, for a re-render that judges nothing else."""
+        management = self.management_form
+        if management.is_valid() and management.cleaned_data["TOTAL_FORMS"] > self.max_num:
+            return self.error_class([self.error_messages["too_many_forms"] % {"num": self.max_num}])
+        return self.error_class()
+
+
+class BaseOutputFormSet(LimitedFormSet):
+    default_error_messages = {
+        "too_many_forms": _(
+            "A log has at most %(num)d rows of work done. Combine or remove some rows."
+        ),
+    }
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
@@ -588,7 +728,14 @@ class BaseOutputFormSet(forms.BaseFormSet):
 
 
 OutputFormSet = forms.formset_factory(
-    OutputForm, formset=BaseOutputFormSet, extra=1, can_delete=True, can_delete_extra=False
+    OutputForm,
+    formset=BaseOutputFormSet,
+    extra=1,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=OUTPUT_ROWS_MAX,
+    absolute_max=OUTPUT_ROWS_MAX,
+    validate_max=True,
 )
 
 
@@ -663,9 +810,22 @@ class NewPhotoForm(forms.Form):
         )
 
 
-class BaseNewPhotoFormSet(forms.BaseFormSet):
+class BaseNewPhotoFormSet(LimitedFormSet):
+    default_error_messages = {
+        "too_many_forms": _(
+            "At most %(num)d photos can be added at a time. Save, then add the others."
+        ),
+    }
+
     def photo_inputs(self):
         return [form.photo_input() for form in self.forms if form.cleaned_data.get("processed")]
 
 
-NewPhotoFormSet = forms.formset_factory(NewPhotoForm, formset=BaseNewPhotoFormSet, extra=3)
+NewPhotoFormSet = forms.formset_factory(
+    NewPhotoForm,
+    formset=BaseNewPhotoFormSet,
+    extra=3,
+    max_num=NEW_PHOTOS_MAX,
+    absolute_max=NEW_PHOTOS_MAX,
+    validate_max=True,
+)

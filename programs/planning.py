@@ -86,14 +86,26 @@ def _holiday_calendar(year: int, language: str) -> dict[datetime.date, str]:
     return dict(holidays.Vietnam(years=year, language=language))
 
 
+def _holiday_language() -> str:
+    return "vi" if (get_language() or "vi").startswith("vi") else "en_US"
+
+
 def public_holidays(month: Month) -> dict[datetime.date, str]:
     """Vietnam's public holidays in ``month`` (Tết included), named in the active language."""
-    language = "vi" if (get_language() or "vi").startswith("vi") else "en_US"
     return {
         day: name
-        for day, name in _holiday_calendar(month.year, language).items()
+        for day, name in _holiday_calendar(month.year, _holiday_language()).items()
         if day.month == month.month
     }
+
+
+def holiday_name(day: datetime.date) -> str | None:
+    """The public holiday on ``day``, named in the active language, or None.
+
+    The same calendar the month planner skips, so a session planned by hand on a holiday is
+    caught by the same rule (the forms then ask for a confirmation).
+    """
+    return _holiday_calendar(day.year, _holiday_language()).get(day)
 
 
 @dataclass

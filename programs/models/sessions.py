@@ -233,7 +233,14 @@ class LabourSession(TimeStampedModel):
                     ),
                     code="directive_not_in_force",
                 )
-        if not errors.get("date") and self.cell_id and self.village_id and self.directive_id:
+        # Without a date (a form's empty field, reported there) there is no assignment to read.
+        if (
+            self.date
+            and not errors.get("date")
+            and self.cell_id
+            and self.village_id
+            and self.directive_id
+        ):
             assigned = self.assigned_village()
             if assigned != self.village and not self.other_village_reason.strip():
                 errors["village"] = ValidationError(

@@ -2,6 +2,11 @@
 
 Sessions carry the local (Asia/Ho_Chi_Minh) date they were held on, so a period is a range of
 dates and a session on 31/12 at 23:30 belongs to December whatever the server's clock says.
+
+The window of dates the application works with (``date_window``) is defined here too: report
+periods, session dates and planned months outside it are refused with a message, which also
+keeps date arithmetic ("the same period a year earlier", five years on) away from year 1 and
+year 9999.
 """
 
 import datetime
@@ -13,6 +18,10 @@ from django.utils.translation import gettext as _
 from programs.planning import Month, months_between
 
 MAX_YEARS = 5
+# The programme began in 2021; earlier years leave room for older records without letting
+# year 1 in. Planning looks a few years ahead at most.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+YEARS_AHEAD = 5
 KINDS = ("month", "quarter", "half", "year", "custom")
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -20,6 +29,24 @@ _DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 class PeriodError(ValueError):
     """A period that cannot be read; the message is for the user."""
+
+
+def date_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last dates a session, a planned month or a report period may have."""
+    return EARLIEST_DATE, datetime.date(today.year + YEARS_AHEAD, 12, 31)
+
+
+def outside_window_message(today: datetime.date) -> str:
+    first, last = date_window(today)
+    return _("Choose dates between %(first)s and %(last)s.") % {
+        "first": first.strftime("%d/%m/%Y"),
+        "last": last.strftime("%d/%m/%Y"),
+    }
+
+
+def in_window(day: datetime.date, today: datetime.date) -> bool:
+    first, last = date_window(today)
+    return first <= day <= last
 
 
 @dataclass(frozen=True)
@@ -111,7 +138,15 @@ def _bound(text: str, name: str, *, end: bool) -> datetime.date:
 def parse_period(params, today: datetime.date) -> Period:
     """Read ``period`` and its companions (``month``, ``year``, ``from``, ``to``) from GET
     parameters. Missing values default to the current month or year; anything malformed,
-    reversed or longer than five years raises PeriodError with a message for the user."""
+    reversed, outside ``date_window`` or longer than five years raises PeriodError with a
+    message for the user."""
+    period = _read_period(params, today)
+    if not (in_window(period.start, today) and in_window(period.end, today)):
+        raise PeriodError(outside_window_message(today))
+    return period
+
+
+def _read_period(params, today: datetime.date) -> Period:
     kind = (params.get("period") or "month").strip()
     if kind not in KINDS:
         raise PeriodError(
@@ -139,6 +174,9 @@ def parse_period(params, today: datetime.date) -> Period:
             _("The period ends (%(end)s) before it starts (%(start)s).")
             % {"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")}
         )
+    if not (in_window(start, today) and in_window(end, today)):
+        # Checked before the length, whose arithmetic would overflow near year 9999.
+        raise PeriodError(outside_window_message(today))
     if end > _year_forward(start, MAX_YEARS):
         raise PeriodError(
             _("A report covers at most %(years)s years; choose a shorter period.")

@@ -1,6 +1,7 @@
 """The personal iCalendar feed a phone calendar subscribes to, and its settings page."""
 
 import datetime
+import re
 
 import icalendar
 from django.contrib import messages
@@ -15,6 +16,8 @@ from django.views.decorators.http import require_POST, require_safe
 from programs import selectors, services
 from programs.forms import TokenForm, posted_token
 from programs.models import CalendarFeed, LabourSession
+
+FEED_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 # Sessions have no end time; a morning's work is the usual length.
 SESSION_LENGTH = datetime.timedelta(hours=4)
@@ -40,7 +43,9 @@ def calendar_feed(request):
     exist.
     """
     token = request.GET.get("token", "")
-    if not token:
+    # Tokens are URL-safe base64; anything else (a NUL byte breaks a PostgreSQL query) cannot
+    # be one, and is the same 404.
+    if not FEED_TOKEN_RE.fullmatch(token):
         raise Http404
     try:
         feed = CalendarFeed.objects.select_related("user").get(token=token, user__is_active=True)

@@ -85,7 +85,8 @@ def _hold_judgement(forms: dict) -> None:
     judging it yet (half-filled rows are normal here) and without decoding uploads."""
     for form in forms.values():
         if hasattr(form, "management_form"):
-            form._errors, form._non_form_errors = [], form.error_class()
+            # Too many rows is still said: the page shows only as many as are allowed.
+            form._errors, form._non_form_errors = [], form.size_errors()
             for row in form.forms:
                 row._errors = ErrorDict()
         else:
@@ -117,9 +118,15 @@ def _has_field_errors(forms: dict) -> bool:
 def _one_more(data, prefix: str):
     data = data.copy()
     key = f"{prefix}-TOTAL_FORMS"
-    if str(data.get(key, "")).isdigit():
+    if _is_number(data.get(key, "")):
         data[key] = int(data[key]) + 1
     return data
+
+
+def _is_number(text) -> bool:
+    # ASCII only: "²".isdigit() is true but int("²") fails; 18 digits fit any id column.
+    text = str(text)
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def _save(request, session, forms: dict, *, submit: bool):
@@ -207,11 +214,12 @@ def session_log(request, pk):
     found, searched = [], False
     if request.method == "POST":
         data, files = request.POST, request.FILES
-        listed_ids = [pk for pk in data.getlist("listed") if pk.isdigit()]
+        listed_ids = [pk for pk in data.getlist("listed") if _is_number(pk)]
         log = selectors.log_data(session, listed_ids=listed_ids)
         if action == "find":
             searched = True
-            query = data.get("search", "")[:120]
+            # No name holds a NUL byte, and PostgreSQL refuses one in a query.
+            query = data.get("search", "")[:120].replace("\x00", "")
             found = selectors.find_members(session, query, exclude=[m.pk for m in log.members])
             log.members += found
         elif action == "add_output":
