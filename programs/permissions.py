@@ -17,17 +17,25 @@ one more for the committee tree when the user has committee roles) and cached on
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from programs.models import (
     Assignment,
+    Attendance,
+    Commune,
+    Directive,
+    Household,
     LabourSession,
     Member,
     PartyCell,
     PartyCommittee,
+    Photo,
     Role,
     Village,
+    VillageName,
+    WorkOutput,
+    WorkType,
 )
 
 
@@ -444,20 +452,6 @@ def get_committee_or_404(user, pk, *, manage: bool = False) -> PartyCommittee:
 #   commune admin to answer); only superusers change it.
 # - Provinces, districts, roles, user accounts, groups and login records: superusers only.
 #
-# Imported here rather than at the top so that this section stays one block to merge.
-from django.db.models import Exists, Model, OuterRef  # noqa: E402
-
-from programs.models import (  # noqa: E402
-    Attendance,
-    Commune,
-    Directive,
-    Household,
-    Photo,
-    VillageName,
-    WorkOutput,
-    WorkType,
-)
-
 # Nothing: compiles to an empty result without a query.
 _NOTHING = Q(pk__in=[])
 
