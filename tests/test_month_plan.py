@@ -211,3 +211,14 @@ def test_planner_query_count_independent_of_cells(
     assert LabourSession.objects.count() == 50
     # Creating 50 sessions is a fixed handful of statements, not one per cell.
     assert len(many_post) < 25
+
+
+def test_ids_past_a_thousand_are_written_without_separators(client, world, next_month):
+    """Vietnamese number formatting writes 1521 as "1.521"; ids in names and values must not
+    be formatted, or a province's cells (ids in the thousands) lose their chosen dates."""
+    cell = factories.cell(pk=12345, committee=world["committee"], name="Chi bộ Kho bạc")
+    factories.assignment(cell=cell, village=world["village"], directive=world["directive"])
+    client.force_login(world["officer"])
+    preview = client.get(PLAN_URL, _params(world, next_month)).content.decode()
+    assert 'name="date_12345"' in preview
+    assert "12.345" not in preview
