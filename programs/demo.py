@@ -213,6 +213,8 @@ USERS = [
     ("viewer", "Hoàng Văn", "Lợi", Role.Kind.VIEWER, None),
     ("secretary", "Hoàng Văn", "Thắng", Role.Kind.SECRETARY, 0),
     ("secretary2", "Ma Văn", "Cường", Role.Kind.SECRETARY, 1),
+    # The article's partner, Đảng ủy xã Bình An: reads the sessions held in its villages.
+    ("host", "Quan Thị", "Mai", Role.Kind.HOST, None),
 ]
 
 # Work done at the ordinary held sessions: (work type, description, quantity, unit, value VND,
@@ -330,8 +332,14 @@ def demo_load(*, password: str = DEFAULT_PASSWORD, today: datetime.date | None =
             work_types = _work_types()
             villages, households = _load_geography(ledger)
             _scheme, plan = _load_directives(ledger)
-            committee, cells = _load_organisations(ledger, villages, plan)
-            users = _load_users(ledger, password=password, committee=committee, cells=cells)
+            committee, commune_committee, cells = _load_organisations(ledger, villages, plan)
+            users = _load_users(
+                ledger,
+                password=password,
+                committee=committee,
+                commune_committee=commune_committee,
+                cells=cells,
+            )
             _load_sessions(
                 ledger,
                 today=today,
@@ -344,7 +352,7 @@ def demo_load(*, password: str = DEFAULT_PASSWORD, today: datetime.date | None =
             )
             return DemoResult(
                 counts=_counts(),
-                logins=_logins(password, committee, cells),
+                logins=_logins(password, committee, commune_committee, cells),
                 kept=dict(ledger.kept),
                 notes=ledger.notes,
             )
@@ -667,7 +675,7 @@ def _load_organisations(ledger: _Ledger, villages, plan):
             _own_member(ledger, spec["name"], cell, row, spec["organisation"])
         _own_assignment(ledger, spec["name"], cell, plan, villages[spec["village"]])
         cells.append(cell)
-    return committee, cells
+    return committee, commune_committee, cells
 
 
 def _own_member(ledger: _Ledger, cell_key, cell, row, organisation):
@@ -763,7 +771,9 @@ def _office_group(ledger: _Ledger) -> Group:
     return group
 
 
-def _load_users(ledger: _Ledger, *, password, committee, cells) -> dict[str, models.Model]:
+def _load_users(
+    ledger: _Ledger, *, password, committee, commune_committee, cells
+) -> dict[str, models.Model]:
     User = get_user_model()
     office = _office_group(ledger)
     users = {}
@@ -791,24 +801,26 @@ def _load_users(ledger: _Ledger, *, password, committee, cells) -> dict[str, mod
         if kind == Role.Kind.OFFICER and not user.groups.filter(pk=office.pk).exists():
             user.groups.add(office)
         if kind is not None:
-            target = (
-                {"cell": cells[cell_index], "committee": None}
-                if kind == Role.Kind.SECRETARY
-                else {"committee": committee, "cell": None}
-            )
+            if kind == Role.Kind.SECRETARY:
+                target = {"cell": cells[cell_index], "committee": None}
+            elif kind == Role.Kind.HOST:
+                target = {"committee": commune_committee, "cell": None}
+            else:
+                target = {"committee": committee, "cell": None}
             # Roles people gave a demo user are kept; the demo only sees to its own.
             ledger.own(Role, f"role:{username}", lookup={"user": user, "kind": kind, **target})
         users[username] = user
     return users
 
 
-def _logins(password, committee, cells) -> list[DemoLogin]:
+def _logins(password, committee, commune_committee, cells) -> list[DemoLogin]:
     described = {
         "admin": "superuser, admin site",
         "officer": f"officer of {committee}",
         "viewer": f"viewer of {committee}",
         "secretary": f"secretary of {cells[0]}",
         "secretary2": f"secretary of {cells[1]}",
+        "host": f"host: {commune_committee}, reads the sessions held in its villages",
     }
     return [DemoLogin(name, described[name], password) for name, *_ in USERS]
 

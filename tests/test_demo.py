@@ -36,7 +36,7 @@ from programs.photos import process_upload
 from programs.planning import Month, public_holidays
 from programs.services import session_create
 
-DEMO_USERS = ["admin", "officer", "viewer", "secretary", "secretary2"]
+DEMO_USERS = ["admin", "officer", "viewer", "secretary", "secretary2", "host"]
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +79,7 @@ def test_loading_twice_leaves_the_same_rows(db):
         first_sessions
     )
     assert first["programs.LabourSession"] > 30
-    assert first["programs.Role"] == 4
+    assert first["programs.Role"] == 5
 
 
 def test_loading_in_another_month_replaces_sessions_instead_of_adding(db):
@@ -240,6 +240,19 @@ def test_users_have_their_roles_and_the_officer_can_use_the_admin(demo):
     assert roles["viewer"] == ("viewer", "Đảng ủy Cơ quan Chính quyền huyện")
     assert roles["secretary"][0] == roles["secretary2"][0] == "secretary"
     assert roles["secretary"][1] != roles["secretary2"][1]
+    assert roles["host"] == ("host", "Đảng ủy xã Bình An")
+
+
+def test_the_host_reads_the_sessions_held_in_its_villages_and_nothing_else(demo, client):
+    """The article's partner committee reads the other committee's sessions in xã Bình An
+    (with who came) but not that committee's cells or reports."""
+    assert client.login(username="host", password="demo")
+    session = LabourSession.objects.filter(status="held").select_related("cell").first()
+    response = client.get(f"/sessions/{session.pk}/")
+    assert response.status_code == 200
+    assert session.village.name in response.content.decode()
+    assert client.get(f"/cells/{session.cell_id}/").status_code == 404
+    assert client.get(f"/sessions/{session.pk}/log/").status_code in (403, 404)
 
 
 def test_the_officer_can_search_villages_in_the_admin_site(demo, client):
@@ -530,10 +543,12 @@ def test_the_demo_gives_way_to_an_assignment_people_made(db):
     demo_load()
     cell = PartyCell.objects.get(name=AGENCY_CELLS[3]["name"])
     demo_assignment = Assignment.objects.open().get(cell=cell)
-    # Made before overlaps were refused: a year in another village, inside the demo's time.
+    directive = demo_assignment.directive
+    # People replaced the demo's assignment with their own: a year in another village.
+    demo_assignment.delete()
     theirs = Assignment.objects.create(
         cell=cell,
-        directive=demo_assignment.directive,
+        directive=directive,
         village=Village.objects.get(name="Nà Muông"),
         starts_on=datetime.date(2024, 1, 1),
         ends_on=datetime.date(2024, 12, 31),
@@ -542,8 +557,12 @@ def test_the_demo_gives_way_to_an_assignment_people_made(db):
     theirs_before = (theirs.village_id, theirs.starts_on, theirs.ends_on)
     theirs.refresh_from_db()
     assert (theirs.village_id, theirs.starts_on, theirs.ends_on) == theirs_before
-    demo_assignment.refresh_from_db()
-    assert demo_assignment.ends_on == datetime.date(2023, 12, 31)
+    # The demo makes its own again, but only up to the day before theirs starts.
+    remade = Assignment.objects.exclude(pk=theirs.pk).get(cell=cell, directive=directive)
+    assert (remade.starts_on, remade.ends_on) == (
+        datetime.date(2021, 7, 1),
+        datetime.date(2023, 12, 31),
+    )
     assert _overlaps(Assignment.objects.filter(cell=cell)) == []
     assert f"assignment of {cell} ends on 31/12/2023" in result.summary()
 
