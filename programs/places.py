@@ -33,19 +33,19 @@ def _apply(instance, fields: dict) -> set[str]:
     return changed
 
 
-def _former_name_start(village: Village) -> datetime.date:
+def _former_name_start(village: Village) -> datetime.date | None:
     """The day the village's current name started: the day after its last former name ended,
-    or the day the village was entered."""
+    or None (open at the start) when it never had another. Not the day the village was
+    entered: villages are often entered after the sessions held in them (the demo, an import
+    of old logs), and those sessions must still print the old name."""
     last = village.names.order_by("-valid_until").values_list("valid_until", flat=True).first()
-    if last:
-        return last + ONE_DAY
-    return timezone.localdate(village.created_at)
+    return last + ONE_DAY if last else None
 
 
 def _keep_former_village_name(village: Village, *, name: str, commune: Commune, changed_on):
     valid_from = _former_name_start(village)
     valid_until = changed_on - ONE_DAY
-    if valid_until < valid_from:
+    if valid_from is not None and valid_until < valid_from:
         # The name started on the day it changes again: nothing was ever printed under it.
         return None
     former = VillageName(

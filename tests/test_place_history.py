@@ -32,8 +32,9 @@ def _created_on(village, day):
 
 
 def test_village_rename_keeps_the_former_name_with_its_dates(world):
+    """The village was entered today (as the demo's are), its sessions go back years: the
+    former name is open at the start, so every earlier date prints it."""
     village = world["village"]
-    _created_on(village, datetime.date(2021, 1, 15))
     places.village_update(
         village=village, user=world["admin"], changed_on=REFORM, name="Phiêng Luông Mới"
     )
@@ -42,7 +43,7 @@ def test_village_rename_keeps_the_former_name_with_its_dates(world):
     assert (former.name, former.commune, former.valid_from, former.valid_until) == (
         "Phiêng Luông",
         world["commune"],
-        datetime.date(2021, 1, 15),
+        None,
         datetime.date(2025, 6, 30),
     )
     assert village.label_on(OLD_DAY).startswith("thôn Phiêng Luông, xã Bình An")
