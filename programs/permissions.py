@@ -618,6 +618,12 @@ def can_admin_change(user, obj: Model | None, model: type[Model] | None = None) 
 _ADMIN_SCOPE_FIELDS = {(Member, "cell"), (PartyCommittee, "parent")}
 
 
+def can_set_committee_commune(user) -> bool:
+    """A committee's commune decides what its host users read (the sessions other committees
+    hold in that commune's villages): like roles, it is set by superusers only."""
+    return scope_for(user).all
+
+
 def admin_requires(user, model: type[Model], field_name: str) -> bool:
     """Whether the admin form must insist on ``field_name`` for this user."""
     return not scope_for(user).all and (model, field_name) in _ADMIN_SCOPE_FIELDS
@@ -626,7 +632,8 @@ def admin_requires(user, model: type[Model], field_name: str) -> bool:
 def admin_rows_out_of_sight(user, rows: dict[type[Model], set]) -> bool:
     """Whether any of ``rows`` (primary keys by model, e.g. what deleting an object would
     delete or is protected by) is outside what the user may see in the admin site. Rows of
-    other models (history, form tokens…) belong to one of the scoped rows and go with it."""
+    other models (history, form tokens…) belong to one of the scoped rows and go with it; roles
+    are refused by Django itself, since only superusers have the delete permission for them."""
     if scope_for(user).all:
         return False
     for model, pks in rows.items():

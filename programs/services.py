@@ -252,6 +252,10 @@ def session_update(
     try:
         with transaction.atomic():
             current = lock_session(session, version, token=token, user=user)
+            if not current.is_open:
+                # Held, postponed or cancelled sessions change through their own forms (the
+                # log, postpone, cancel), whichever page or the admin site asks.
+                raise ValidationError(_("Only a planned session can be edited."), code="not_open")
             before = session_snapshot(current)
             for name, value in fields.items():
                 setattr(current, name, value)

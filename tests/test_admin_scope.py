@@ -619,3 +619,37 @@ def test_delete_of_the_officers_own_row_still_works(officer, two):
     response = officer.post(_url(Household, "delete", household.pk), {"post": "yes"})
     assert response.status_code == 302
     assert not Household.objects.filter(pk=household.pk).exists()
+
+
+def test_deleting_a_committee_would_take_roles_along_so_it_is_refused(officer, two):
+    """Roles are for superusers: a delete that would cascade to a user's role is refused (the
+    role admin gives nobody else the delete permission Django's delete page asks for)."""
+    below = factories.committee(name="Đảng ủy Mới Lập", parent=two["a"]["committee"])
+    host = factories.user("below-viewer", role="viewer", target=below)
+    officer.post(_url(PartyCommittee, "delete", below.pk), {"post": "yes"})
+    assert PartyCommittee.objects.filter(pk=below.pk).exists()
+    assert Role.objects.filter(user=host, committee=below).exists()
+
+
+def test_only_a_superuser_sets_a_committees_commune(officer, two, world):
+    """The commune decides what the committee's host users read of other committees."""
+    below = two["a"]["below"]
+    page = officer.get(_url(PartyCommittee, "change", below.pk))
+    assert page.status_code == 200
+    assert "commune" not in page.context["adminform"].form.fields
+    officer.post(
+        _url(PartyCommittee, "change", below.pk),
+        {
+            "name": below.name,
+            "kind": below.kind,
+            "abbreviation": below.abbreviation,
+            "parent": below.parent_id,
+            "commune": world["commune"].pk,
+            "active": "on",
+            "cells-TOTAL_FORMS": 0,
+            "cells-INITIAL_FORMS": 0,
+            "_save": "Lưu",
+        },
+    )
+    below.refresh_from_db()
+    assert below.commune_id is None

@@ -7,13 +7,15 @@ import io
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from PIL import Image
 
+from programs import services
 from programs.models import LabourSession, Photo, SessionChange, WorkOutput
 from tests import factories
 
@@ -242,3 +244,72 @@ def test_two_admins_saving_at_the_same_time_change_the_session_once(transactiona
     assert session.version == 2
     assert session.partner in ("Hội Nông dân", "Đoàn TN")
     assert session.changes.filter(action=SessionChange.Action.UPDATED).count() == 1
+
+
+# --- The admin asks what the pages ask ------------------------------------------------------
+
+
+def test_a_held_session_with_a_confirmed_log_is_read_only_in_the_admin(client, world, session):
+    LabourSession.objects.filter(pk=session.pk).update(
+        status="held",
+        log_status="confirmed",
+        log_submitted_at=timezone.now(),
+        log_submitted_by=world["secretary"],
+        log_confirmed_at=timezone.now(),
+        log_confirmed_by=world["officer"],
+    )
+    session.refresh_from_db()
+    client.force_login(world["admin"])
+    page = client.get(_change_url(session))
+    assert page.status_code == 200
+    assert "adminform" not in page.context or not page.context["has_change_permission"]
+    response = client.post(
+        _change_url(session), _form_data(session, date="2031-03-15", partner="Đổi")
+    )
+    assert response.status_code == 403
+    session.refresh_from_db()
+    assert (session.date, session.partner, session.version) == (SATURDAY, "Chi bộ thôn", 1)
+
+
+def test_the_service_edits_only_planned_sessions(world, session):
+    LabourSession.objects.filter(pk=session.pk).update(status="postponed", status_reason="Mưa")
+    with pytest.raises(ValidationError):
+        services.session_update(session=session, user=world["admin"], version=1, partner="Khác")
+    session.refresh_from_db()
+    assert (session.partner, session.version) == ("Chi bộ thôn", 1)
+
+
+def test_the_admin_cannot_change_a_status_without_its_page(client, world, session):
+    client.force_login(world["admin"])
+    response = client.post(
+        _change_url(session), _form_data(session, status="cancelled", status_reason="x")
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.status, session.status_reason) == ("planned", "")
+
+
+@pytest.mark.parametrize("day", ["9999-12-25", "0001-01-01", "2027-02-30", ""])
+def test_the_admin_refuses_dates_outside_the_window(client, world, session, day):
+    client.force_login(world["admin"])
+    response = client.post(_change_url(session), _form_data(session, date=day))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["date"]
+    session.refresh_from_db()
+    assert (session.date, session.version) == (SATURDAY, 1)
+
+
+def test_the_admin_asks_to_confirm_a_public_holiday(client, world, session):
+    tet = datetime.date(2027, 2, 6)
+    client.force_login(world["admin"])
+    refused = client.post(_change_url(session), _form_data(session, date=tet.isoformat()))
+    assert refused.status_code == 200
+    assert "confirm_holiday" in refused.context["adminform"].form.errors
+    session.refresh_from_db()
+    assert session.date == SATURDAY
+    confirmed = client.post(
+        _change_url(session), _form_data(session, date=tet.isoformat(), confirm_holiday="on")
+    )
+    assert confirmed.status_code == 302
+    session.refresh_from_db()
+    assert (session.date, session.version) == (tet, 2)

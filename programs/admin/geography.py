@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from programs import places
+from programs.forms import check_in_window
 from programs.models import Commune, District, Household, Province, Village, VillageName
 
 from .base import ScopedAdmin, ScopedInline
@@ -40,7 +41,11 @@ class RenameForm(forms.ModelForm):
     )
 
     def clean_changed_on(self):
-        return self.cleaned_data.get("changed_on") or timezone.localdate()
+        day = self.cleaned_data.get("changed_on") or timezone.localdate()
+        # Inside the application's window, like every date a form takes (year 1 would
+        # overflow the former name's "day before").
+        check_in_window(day)
+        return day
 
     def model_values(self, *, changed_only: bool = True) -> dict:
         names = self.changed_data if changed_only else list(self.fields)

@@ -3,6 +3,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from programs import permissions
 from programs.models import Assignment, Member, PartyCell, PartyCommittee, Role
 from programs.selectors.places import planned_sessions_affected_by_move
 
@@ -65,6 +66,12 @@ class PartyCommitteeAdmin(
     autocomplete_fields = ["parent", "commune"]
     fields = ["name", "kind", "abbreviation", "parent", "commune", "active"]
     inlines = [PartyCellInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not permissions.can_set_committee_commune(request.user):
+            readonly.append("commune")
+        return readonly
 
 
 class AssignmentInlineFormSet(BaseInlineFormSet):

@@ -8,14 +8,17 @@ position, real thumbnails, sign-off rules).
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from programs import services
+from programs.forms import check_holiday, check_in_window, holiday_confirmation_field
 from programs.models import (
     Attendance,
     LabourSession,
@@ -42,6 +45,8 @@ SESSION_FIELDS = [
     "other_village_reason",
     "planned_work",
 ]
+# The admin form's own fields, not the model's.
+FORM_ONLY_FIELDS = ("version", "confirm_holiday")
 LOG_FIELDS = ["notes", "unlisted_commune_cadres", "unlisted_armed_forces", "unlisted_villagers"]
 
 
@@ -103,17 +108,38 @@ class PhotoInline(ReadOnlyLogInline):
 
 
 class LabourSessionAdminForm(forms.ModelForm):
-    """Carries the version the form was opened on; a save from an older one is refused."""
+    """Carries the version the form was opened on (a save from an older one is refused) and
+    asks what the page's form asks: a date inside the application's window, and a confirmation
+    for a public holiday."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_holiday = holiday_confirmation_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
+    def clean_date(self):
+        day = self.cleaned_data.get("date")
+        check_in_window(day)
+        return day
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        # The model form checks only the rules whose fields it shows; the log's own fields
+        # (shown read-only here) take part in rules too, e.g. a submitted log is held.
+        try:
+            self.instance.validate_constraints()
+        except ValidationError as error:
+            self.add_error(None, error.messages)
+
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is None or "date" in self.changed_data:
+            check_holiday(self, cleaned.get("date"))
         if self.instance.pk is None:
             return cleaned
         sent = cleaned.get("version")
@@ -155,7 +181,10 @@ class LabourSessionAdmin(ScopedAdmin, PlaceLabelMixin, FoldedSearchMixin, admin.
     search_fields = ["partner", "planned_work", "directive__symbol"]
     folded_search_fields = ("cell__search_name", "village__search_name")
     autocomplete_fields = ["directive", "cell", "village"]
+    # Postponing and cancelling have their own pages (a reason, a replacement date, history).
     readonly_fields = [
+        "status",
+        "status_reason",
         "log_link",
         *LOG_FIELDS,
         "log_status",
@@ -177,6 +206,7 @@ class LabourSessionAdmin(ScopedAdmin, PlaceLabelMixin, FoldedSearchMixin, admin.
                     "status",
                     "status_reason",
                     "other_village_reason",
+                    "confirm_holiday",
                     "version",
                 ]
             },
@@ -198,8 +228,26 @@ class LabourSessionAdmin(ScopedAdmin, PlaceLabelMixin, FoldedSearchMixin, admin.
         fields = kwargs.get("fields")
         if fields is None:
             fields = flatten_fieldsets(self.get_fieldsets(request, obj))
-        kwargs["fields"] = [name for name in fields if name != "version"]
+        kwargs["fields"] = [name for name in fields if name not in FORM_ONLY_FIELDS]
         return super().get_form(request, obj, change, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        # Only a planned session is edited (services.session_update says so too); a held,
+        # postponed or cancelled one is shown read-only, its log on the log page.
+        if obj is not None and not obj.is_open:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.StaleEditError:
+            self.message_user(request, stale_message(), level=messages.ERROR)
+        except ValidationError as error:
+            # What the service refused at the last moment (another save got there first):
+            # nothing was written; show why on the page as it is now.
+            self.message_user(request, " ".join(error.messages), level=messages.ERROR)
+        return HttpResponseRedirect(request.path)
 
     def get_inlines(self, request, obj):
         # A new session has no log yet; its log is written on the log page once it exists.
