@@ -9,6 +9,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -62,8 +63,12 @@ def test_second_rename_starts_the_day_after_the_first_ended(world):
         name="Tên Ba",
         commune=new_commune,
     )
-    names = list(village.names.order_by("valid_from").values_list("name", "valid_from"))
-    assert names[1] == ("Tên Hai", REFORM)
+    names = list(
+        village.names.order_by(F("valid_from").asc(nulls_first=True)).values_list(
+            "name", "valid_from"
+        )
+    )
+    assert names == [("Phiêng Luông", None), ("Tên Hai", REFORM)]
     second = village.names.get(name="Tên Hai")
     assert (second.commune, second.valid_until) == (world["commune"], datetime.date(2025, 12, 31))
     village.refresh_from_db()
@@ -349,6 +354,7 @@ def test_database_refuses_an_overlapping_assignment(world):
             starts_on=datetime.date(2020, 1, 1),
             ends_on=datetime.date(2021, 6, 1),
         )
+        _check_deferred_constraints()
     # The day before is free, and so is another directive.
     Assignment.objects.create(
         cell=world["cell"],
@@ -357,6 +363,7 @@ def test_database_refuses_an_overlapping_assignment(world):
         starts_on=datetime.date(2020, 1, 1),
         ends_on=datetime.date(2021, 5, 31),
     )
+    _check_deferred_constraints()
     assert Assignment.objects.filter(cell=world["cell"]).count() == 2
 
 
@@ -428,3 +435,52 @@ def test_page_forms_label_villages_with_their_commune_and_period(world, reform):
         labels = [label for _value, label in form.fields["village"].choices]
     assert "thôn Phiêng Luông (xã Bình An, đến 30/06/2025)" in labels
     assert "thôn Phiêng Luông (xã Bình An, từ 01/07/2025)" in labels
+
+
+def _check_deferred_constraints():
+    """Run the checks PostgreSQL defers to COMMIT now (a test's transaction never commits)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Only PostgreSQL has the exclusion constraint; SQLite relies on Assignment.clean().",
+)
+def test_closing_one_assignment_and_moving_the_next_in_one_save(client, world):
+    """The cell page saves its rows newest first: the new row's earlier start is written while
+    the old row still reaches past it. Only the committed result is judged."""
+    cell = world["cell"]
+    old = Assignment.objects.get(cell=cell)
+    Assignment.objects.filter(pk=old.pk).update(ends_on=datetime.date(2025, 12, 31))
+    new = factories.assignment(
+        cell=cell,
+        village=world["other_village"],
+        directive=world["directive"],
+        starts_on=datetime.date(2026, 1, 1),
+    )
+    client.force_login(world["admin"])
+    rows = [
+        {
+            "id": new.pk,
+            "cell": cell.pk,
+            "village": new.village_id,
+            "directive": new.directive_id,
+            "starts_on": "2025-07-01",
+        },
+        {
+            "id": old.pk,
+            "cell": cell.pk,
+            "village": old.village_id,
+            "directive": old.directive_id,
+            "starts_on": old.starts_on.isoformat(),
+            "ends_on": "2025-06-30",
+        },
+    ]
+    url = reverse("admin:programs_partycell_change", args=[cell.pk])
+    response = client.post(url, _cell_inline_data(world, cell, rows))
+    assert response.status_code == 302
+    _check_deferred_constraints()
+    new.refresh_from_db()
+    old.refresh_from_db()
+    assert (old.ends_on, new.starts_on) == (datetime.date(2025, 6, 30), datetime.date(2025, 7, 1))

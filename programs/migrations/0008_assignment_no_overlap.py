@@ -7,6 +7,10 @@ period (btree_gist lets the integer columns take part in the GiST index). It doe
 it. SQLite relies on ``Assignment.clean()`` alone: triggers would do there, but Django rebuilds
 an SQLite table for most later alterations and the triggers would vanish with the old table.
 
+The check is deferred to the end of the transaction: the cell's admin page saves its rows one
+after the other (newest first), so closing the old assignment and moving the new one's start in
+one save passes through a moment where the two overlap. Only the committed result counts.
+
 If the table already holds overlaps, the migration stops and lists them: they have to be
 corrected (in the admin site) before the rule can hold.
 """
@@ -39,7 +43,8 @@ def add_constraint(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
     schema_editor.execute(
         f"ALTER TABLE programs_assignment ADD CONSTRAINT {NAME} EXCLUDE USING gist ("
-        "cell_id WITH =, directive_id WITH =, daterange(starts_on, ends_on, '[]') WITH &&)"
+        "cell_id WITH =, directive_id WITH =, daterange(starts_on, ends_on, '[]') WITH &&) "
+        "DEFERRABLE INITIALLY DEFERRED"
     )
 
 
