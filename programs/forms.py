@@ -191,7 +191,9 @@ class SessionForm(forms.ModelForm):
         )
         self.fields["directive"].queryset = Directive.objects.all()
         if self.instance.pk:
+            # An edit without the version it was opened on could overwrite a newer save.
             self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
         for name in ("other_village_reason", "partner", "planned_work", "notes"):
             self.fields[name].required = False
 

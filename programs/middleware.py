@@ -19,18 +19,27 @@ from django.http.request import UnreadablePostError
 
 from programs.text import nfc
 
+UTF8 = {"utf-8", "utf8"}
+
+
+def _clean(value: str) -> str:
+    # NFC, and without NUL characters: no text holds one, and PostgreSQL refuses them in a
+    # query (a search term, an autocomplete term…) with an error instead of finding nothing.
+    return nfc(value.replace("\x00", "")) if "\x00" in value else nfc(value)
+
 
 def _normalised(data: QueryDict) -> QueryDict | None:
-    """An immutable NFC copy of ``data``, or None when nothing in it needs to change (the
+    """An immutable cleaned copy of ``data``, or None when nothing in it needs to change (the
     usual case: ASCII ids, numbers, dates, tokens and already-composed text)."""
     lists = list(data.lists())
     if all(
-        key == nfc(key) and all(value == nfc(value) for value in values) for key, values in lists
+        key == _clean(key) and all(value == _clean(value) for value in values)
+        for key, values in lists
     ):
         return None
     copy = QueryDict(mutable=True, encoding=data.encoding)
     for key, values in lists:
-        copy.setlist(nfc(key), [nfc(value) for value in values])
+        copy.setlist(_clean(key), [_clean(value) for value in values])
     copy._mutable = False
     return copy
 
@@ -42,6 +51,10 @@ class NormalizeTextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.encoding and request.encoding.lower().replace("_", "-") not in UTF8:
+            # Django decodes the query string with a charset the client declares; pages are
+            # UTF-8, and text decoded otherwise (UTF-7 surrogates…) cannot even be written back.
+            request.encoding = "utf-8"
         if (data := _normalised(request.GET)) is not None:
             request.GET = data
         if request.method not in ("GET", "HEAD", "OPTIONS") and _is_form(request):
@@ -56,5 +69,5 @@ class NormalizeTextMiddleware:
 
 
 def _is_form(request) -> bool:
-    content_type = request.META.get("CONTENT_TYPE", "")
-    return content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+    # Django's own parsed, lower-cased content type: the one it decides to parse the body by.
+    return request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")

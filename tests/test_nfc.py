@@ -200,3 +200,57 @@ def test_a_broken_multipart_body_is_a_400_not_a_500(client, world):
         content_type="multipart/form-data; boundary=",
     )
     assert response.status_code == 400
+
+
+def test_middleware_drops_nul_characters(seen):
+    """No text holds a NUL, and PostgreSQL refuses one in a query (an admin autocomplete term
+    with %00 was a 500 there)."""
+    middleware, requests = seen
+    middleware(RequestFactory().get("/", {"term": "Nà\x00 Coóc"}))
+    middleware(RequestFactory().post("/", {"name": "a\x00b"}))
+    get, post = requests
+    assert get.GET["term"] == "Nà Coóc"
+    assert post.POST["name"] == "ab"
+
+
+def test_admin_autocomplete_with_a_nul_is_answered(client, world):
+    client.force_login(world["admin"])
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "programs",
+            "model_name": "laboursession",
+            "field_name": "village",
+            "term": "a\x00",
+        },
+    )
+    assert response.status_code == 200
+
+
+def test_a_declared_charset_does_not_change_how_the_query_is_read(client, world):
+    """A client may declare another charset (UTF-7 turns "+2D0-" into half a character, which
+    the page could not write back); the query is read as UTF-8 like every page."""
+    client.force_login(world["officer"])
+    client.raise_request_exception = False
+    response = client.get(
+        reverse("programs:session-create") + "?planned_work=%2B2D0-",
+        CONTENT_TYPE="text/plain; charset=utf-7",
+    )
+    assert response.status_code == 200
+
+
+def test_the_content_type_is_read_whatever_its_letter_case(client, world):
+    client.force_login(world["officer"])
+    session = factories.session(
+        cell=world["cell"], village=world["village"], directive=world["directive"]
+    )
+    url = reverse("programs:session-edit", args=[session.pk])
+    body = (
+        f"cell={world['cell'].pk}&directive={world['directive'].pk}"
+        f"&village={world['village'].pk}&date={session.date.isoformat()}&start_time=07:30"
+        f"&version=1&planned_work={nfd('Lắp kênh mương')}"
+    ).encode()
+    response = client.generic("POST", url, body, content_type="Application/X-WWW-Form-Urlencoded")
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.planned_work == "Lắp kênh mương" and is_nfc(session.planned_work)

@@ -211,6 +211,32 @@ def test_stale_edit_is_refused_and_input_kept(client, world, session):
     session.refresh_from_db()
     assert session.partner == "Đảng ủy xã"
     assert session.version == 2
+    # The form shown again carries the current version: saving it again, on purpose, works.
+    again = {name: second.context["form"][name].value() for name in ("version", "token")}
+    assert again["version"] == 2
+    third = client.post(url, _form_data(world, partner="Chi bộ thôn", **again))
+    assert third.status_code == 302
+    session.refresh_from_db()
+    assert (session.partner, session.version) == ("Chi bộ thôn", 3)
+
+
+def test_an_edit_without_its_version_is_refused(client, world, session):
+    url = reverse("programs:session-edit", args=[session.pk])
+    _login(client, world["officer"])
+    response = client.post(url, _form_data(world, partner="Không có phiên bản"))
+    assert response.status_code == 200
+    session.refresh_from_db()
+    assert (session.partner, session.version) == ("", 1)
+
+
+def test_the_new_session_link_cannot_prefill_hidden_fields(client, world):
+    _login(client, world["officer"])
+    response = client.get(
+        reverse("programs:session-create"), {"token": "garbage", "partner": "Chi bộ thôn"}
+    )
+    form = response.context["form"]
+    assert form["partner"].value() == "Chi bộ thôn"
+    assert form["token"].value() != "garbage"
 
 
 @pytest.mark.parametrize(

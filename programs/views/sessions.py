@@ -1,5 +1,7 @@
 """One session: read, create, edit, postpone, cancel; and the month planner."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +23,9 @@ from programs.forms import (
 )
 
 
-def _stale_message(request):
+def _stale(request, form, current):
+    """Say that someone saved first, and let the form carry the current version and a fresh
+    one-time token: what was typed stays, and a deliberate second save goes through."""
     messages.error(
         request,
         _(
@@ -29,6 +33,10 @@ def _stale_message(request):
             "saved; they are still in the form below. Check the current values and save again."
         ),
     )
+    posted = form.data.copy()
+    posted["version"] = current.version
+    posted["token"] = str(uuid.uuid4())
+    form.data = posted
 
 
 @login_required
@@ -68,7 +76,10 @@ def _planned(request, session):
 def session_create(request):
     if not permissions.can_create_sessions(request.user):
         raise PermissionDenied
-    form = SessionForm(request.POST or None, user=request.user, initial=request.GET.dict())
+    # Links may prefill the form (?cell=…&date=…); only its visible fields, never the hidden
+    # version or one-time token.
+    prefill = {k: v for k, v in request.GET.items() if k in SessionForm.Meta.fields}
+    form = SessionForm(request.POST or None, user=request.user, initial=prefill)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -111,8 +122,8 @@ def session_edit(request, pk):
                 token=posted_token(request),
                 **form.field_values(),
             )
-        except services.StaleEditError:
-            _stale_message(request)
+        except services.StaleEditError as error:
+            _stale(request, form, error.current)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -173,8 +184,8 @@ def _status_change(request, session, form_class, template):
                 token=posted_token(request),
             )
             return _status_changed(request, session, form_class)
-        except services.StaleEditError:
-            _stale_message(request)
+        except services.StaleEditError as error:
+            _stale(request, form, error.current)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():
