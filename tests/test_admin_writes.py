@@ -313,3 +313,42 @@ def test_the_admin_asks_to_confirm_a_public_holiday(client, world, session):
     assert confirmed.status_code == 302
     session.refresh_from_db()
     assert (session.date, session.version) == (tet, 2)
+
+
+# --- A form sent twice is carried out once ---------------------------------------------------
+
+
+def test_an_admin_add_form_sent_twice_adds_once(client, world):
+    from programs.models import Household
+
+    client.force_login(world["admin"])
+    url = reverse("admin:programs_household_add")
+    token = client.get(url).context["one_time_token"]
+    data = {
+        "village": world["village"].pk,
+        "head_name": "Quan Văn Thính",
+        "status": "poor",
+        "note": "",
+        "token": token,
+        "_save": "Lưu",
+    }
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == reverse("admin:programs_household_changelist")
+    assert Household.objects.filter(head_name="Quan Văn Thính").count() == 1
+    # A new form (a new token) adds again: that is a second household on purpose.
+    data["token"] = client.get(url).context["one_time_token"]
+    client.post(url, data)
+    assert Household.objects.filter(head_name="Quan Văn Thính").count() == 2
+
+
+def test_an_admin_change_form_sent_twice_changes_once(client, world, session):
+    client.force_login(world["admin"])
+    token = client.get(_change_url(session)).context["one_time_token"]
+    data = _form_data(session, partner="Đảng ủy xã Bình An", token=token)
+    assert client.post(_change_url(session), data).status_code == 302
+    assert client.post(_change_url(session), data).status_code == 302
+    session.refresh_from_db()
+    assert (session.partner, session.version) == ("Đảng ủy xã Bình An", 2)
+    assert SessionChange.objects.filter(session=session, action="updated").count() == 1

@@ -17,6 +17,7 @@ from django.db import router
 from django.http import Http404
 from django.utils.translation import gettext
 
+from programs.admin.tokens import OneTimeFormAdmin
 from programs.permissions import (
     admin_changeable_filter,
     admin_choice_filter,
@@ -86,8 +87,9 @@ class _ScopedChoices:
         return answers[key]
 
 
-class ScopedAdmin(_ScopedChoices):
-    """Put first in the bases of every ``ModelAdmin`` of the site."""
+class ScopedAdmin(OneTimeFormAdmin, _ScopedChoices):
+    """Put first in the bases of every ``ModelAdmin`` of the site (it brings the one-time form
+    token of ``programs.admin.tokens`` along)."""
 
     def has_module_permission(self, request):
         return super().has_module_permission(request) and can_admin_view_model(
