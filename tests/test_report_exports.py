@@ -531,7 +531,8 @@ def test_villages_are_named_as_on_the_session_date(client, world):
         {"committee": "9" * 40},
         {"cell": "-1"},
         {"village": "1; DROP TABLE x"},
-        {"commune": "\x00"},
+        # The text middleware drops the NUL (PostgreSQL refuses it); what is left is refused.
+        {"commune": "\x00abc"},
         # str.isdigit() accepts superscripts that int() refuses (was a 500 in resolve_scope).
         {"committee": "²"},
         {"directive": "999999"},
