@@ -618,6 +618,23 @@ def can_admin_change(user, obj: Model | None, model: type[Model] | None = None) 
 _ADMIN_SCOPE_FIELDS = {(Member, "cell"), (PartyCommittee, "parent")}
 
 
+def can_rename_village(user, village: Village) -> bool:
+    """Rename a village or move it to another commune: superusers, or officers when no cell
+    outside the committees they manage uses it. A shared village's name and commune print in
+    the other committees' reports and decide which host commune reads their sessions there."""
+    scope = scope_for(user)
+    if scope.all:
+        return True
+    if not scope.managed_committees:
+        return False
+    others = PartyCell.objects.exclude(committee_id__in=scope.managed_committees)
+    return not (
+        Assignment.objects.filter(village=village, cell__in=others).exists()
+        or LabourSession.objects.filter(village=village, cell__in=others).exists()
+        or others.filter(home_village=village).exists()
+    )
+
+
 def can_set_committee_commune(user) -> bool:
     """A committee's commune decides what its host users read (the sessions other committees
     hold in that commune's villages): like roles, it is set by superusers only."""

@@ -653,3 +653,32 @@ def test_only_a_superuser_sets_a_committees_commune(officer, two, world):
     )
     below.refresh_from_db()
     assert below.commune_id is None
+
+
+def test_a_village_shared_with_another_committee_keeps_its_name(officer, two):
+    """Its name and commune print in the other committee's reports: only a superuser (or an
+    officer whose committees alone use it) renames or moves it."""
+    shared = two["a"]["village"]
+    factories.assignment(cell=two["b"]["cell"], village=shared, directive=factories.directive())
+    url = _url(Village, "change", shared.pk)
+    form = officer.get(url).context["adminform"].form
+    assert "name" not in form.fields and "commune" not in form.fields
+    officer.post(
+        url,
+        {
+            "kind": shared.kind,
+            "active": "on",
+            "name": "Tên Khác",
+            "names-TOTAL_FORMS": 0,
+            "names-INITIAL_FORMS": 0,
+            "_save": "Lưu",
+        },
+    )
+    shared.refresh_from_db()
+    assert shared.name == "Phiêng Luông"
+
+
+def test_a_village_only_the_officers_cells_use_can_be_renamed(officer, two):
+    village = two["a"]["village"]
+    form = officer.get(_url(Village, "change", village.pk)).context["adminform"].form
+    assert {"name", "commune", "changed_on"} <= set(form.fields)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from programs import places
+from programs import permissions, places
 from programs.forms import check_in_window
 from programs.models import Commune, District, Household, Province, Village, VillageName
 
@@ -193,9 +193,19 @@ class VillageAdmin(
     fields = ["commune", "name", "kind", "active"]
     inlines = [VillageNameInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not permissions.can_rename_village(request.user, obj):
+            readonly += ["name", "commune"]
+        return readonly
+
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
-        if obj is None or not self.has_change_permission(request, obj):
+        if (
+            obj is None
+            or not self.has_change_permission(request, obj)
+            or not permissions.can_rename_village(request.user, obj)
+        ):
             return fields
         return [*fields, *CHANGE_FIELDS]
 
