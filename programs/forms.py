@@ -312,14 +312,8 @@ def cell_overrides(data, cells) -> tuple[dict[int, datetime.date], dict[int, str
     do not parse.
     """
     field = forms.DateField(required=False)
-    # A plain text field refuses what the database cannot store (a NUL byte on PostgreSQL).
-    work_field = forms.CharField(
-        required=False,
-        max_length=2000,
-        error_messages={
-            "null_characters_not_allowed": _("Remove the invalid character (NUL) from the text.")
-        },
-    )
+    # NUL characters never get here: programs.middleware drops them from every request.
+    work_field = forms.CharField(required=False, max_length=2000)
     dates, works, errors = {}, {}, {}
     for cell in cells:
         raw = data.get(f"date_{cell.pk}", "")

@@ -33,7 +33,7 @@ from .search import FoldedSearchMixin
 from .utils import count_of
 
 # What the admin form edits; everything a log records is read-only here.
-SESSION_FIELDS = [
+SESSION_CORE_FIELDS = [
     "directive",
     "cell",
     "village",
@@ -43,8 +43,8 @@ SESSION_FIELDS = [
     "status",
     "status_reason",
     "other_village_reason",
-    "planned_work",
 ]
+SESSION_FIELDS = [*SESSION_CORE_FIELDS, "planned_work"]
 # The admin form's own fields, not the model's.
 FORM_ONLY_FIELDS = ("version", "confirm_holiday")
 LOG_FIELDS = ["notes", "unlisted_commune_cadres", "unlisted_armed_forces", "unlisted_villagers"]
@@ -195,21 +195,7 @@ class LabourSessionAdmin(ScopedAdmin, PlaceLabelMixin, FoldedSearchMixin, admin.
     fieldsets = [
         (
             None,
-            {
-                "fields": [
-                    "directive",
-                    "cell",
-                    "village",
-                    "date",
-                    "start_time",
-                    "partner",
-                    "status",
-                    "status_reason",
-                    "other_village_reason",
-                    "confirm_holiday",
-                    "version",
-                ]
-            },
+            {"fields": [*SESSION_CORE_FIELDS, "confirm_holiday", "version"]},
         ),
         (_("Work"), {"fields": ["planned_work"]}),
         (_("Log"), {"fields": ["log_link", "log_status", *LOG_FIELDS]}),
