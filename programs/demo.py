@@ -54,6 +54,7 @@ from programs.models import (
 )
 from programs.models.directives import WEEKEND
 from programs.planning import Month, public_holidays
+from programs.text import vn_date
 
 DEFAULT_PASSWORD = "demo"
 OFFICE_GROUP = "Văn phòng Đảng ủy"
@@ -737,7 +738,7 @@ def _own_assignment(ledger: _Ledger, cell_key, cell, plan, village):
     )
     if owned and ends_on:
         ledger.notes.append(
-            f"The demo's assignment of {cell} ends on {ends_on:%d/%m/%Y}, the day before an "
+            f"The demo's assignment of {cell} ends on {vn_date(ends_on)}, the day before an "
             f"assignment people made starts."
         )
     return assignment

@@ -24,6 +24,7 @@ from programs.photos import process_upload
 from programs.planning import PREFERRED_WEEK_CHOICES, Month, holiday_name
 from programs.reports.periods import in_window, outside_window_message
 from programs.services import FormToken
+from programs.text import vn_date
 
 
 class DateInput(forms.DateInput):
@@ -136,7 +137,7 @@ def check_holiday(form, day: datetime.date | None, *, field: str = "confirm_holi
                     "%(day)s is a public holiday: %(name)s. Tick the confirmation box to "
                     "schedule the session on that day anyway."
                 ),
-                params={"day": day.strftime("%d/%m/%Y"), "name": name},
+                params={"day": vn_date(day), "name": name},
                 code="holiday",
             ),
         )

@@ -34,7 +34,7 @@ from programs.services import (
     lock_session,
     record_change,
 )
-from programs.text import vn_number, vnd
+from programs.text import vn_date, vn_number, vnd
 
 
 @dataclass
@@ -89,7 +89,7 @@ def _check_loggable(session: LabourSession, *, submit: bool, today: datetime.dat
                 "This session is on %(date)s, in the future: it cannot be logged as held yet. "
                 "Save a draft instead."
             )
-            % {"date": session.date.strftime("%d/%m/%Y")},
+            % {"date": vn_date(session.date)},
             code="future",
         )
 

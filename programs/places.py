@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Commune, Village, VillageName
+from programs.text import vn_date
 
 # The fields that make up how a village or commune is printed; changing them keeps the old one.
 VILLAGE_PLACEMENT_FIELDS = ("name", "commune")
@@ -70,7 +71,7 @@ def village_change_date_error(village: Village, changed_on: datetime.date):
                 "The village was known as %(name)s until %(date)s: the change must take effect "
                 "after that day."
             )
-            % {"name": last.name, "date": last.valid_until.strftime("%d/%m/%Y")},
+            % {"name": last.name, "date": vn_date(last.valid_until)},
             code="change_before_former_name",
         )
     return None

@@ -51,7 +51,7 @@ from programs.models import (
 )
 from programs.models.directives import WEEKEND
 from programs.planning import Month, months_between, public_holidays
-from programs.text import fold
+from programs.text import fold, vn_date
 
 DEFAULT_OFFICER_USERNAME = "province-officer"
 DEFAULT_OFFICER_PASSWORD = "bench"
@@ -377,7 +377,7 @@ def scale_generate(
     if months[0].first < PLAN["effective_from"]:
         raise ScaleError(
             f"{config.months} months reach back to {months[0].label}, before {PLAN['symbol']} "
-            f"took effect ({PLAN['effective_from']:%d/%m/%Y}); ask for fewer months."
+            f"took effect ({vn_date(PLAN['effective_from'])}); ask for fewer months."
         )
     # Holiday names and history labels in the site's language, whatever the shell's locale.
     with translation.override(settings.LANGUAGE_CODE):
@@ -978,7 +978,7 @@ class _Builder:
                     user=self.officer,
                     action=Action.RESCHEDULED,
                     changes={
-                        "date": [f"{postponed.date:%d/%m/%Y}", f"{replacement.date:%d/%m/%Y}"]
+                        "date": [f"{vn_date(postponed.date)}", f"{vn_date(replacement.date)}"]
                     },
                     reason=postponed.status_reason,
                 )

@@ -25,6 +25,7 @@ from programs.models import (
     SessionChange,
 )
 from programs.planning import Month, choose_dates, public_holidays
+from programs.text import vn_date
 
 
 class StaleEditError(Exception):
@@ -55,7 +56,7 @@ def _display(session: LabourSession, name: str) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return vn_date(value)
     if isinstance(value, datetime.time):
         return value.strftime("%H:%M")
     if name == "status":
@@ -511,7 +512,7 @@ def month_plan_preview(
 
 
 def _override_problem(day, directive, month, holiday_names, existing, not_before) -> str:
-    label = day.strftime("%d/%m/%Y")
+    label = vn_date(day)
     if not (month.first <= day <= month.last):
         return _("%(day)s is not in %(month)s") % {"day": label, "month": month.label}
     if not directive.allows_weekday(day):
@@ -582,7 +583,7 @@ def month_plan_create(
                     session=session,
                     user=user,
                     action=SessionChange.Action.CREATED,
-                    changes={"date": ["", session.date.strftime("%d/%m/%Y")]},
+                    changes={"date": ["", vn_date(session.date)]},
                     reason=_("Month plan %(month)s") % {"month": month.label},
                 )
                 for session in created

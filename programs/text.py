@@ -1,10 +1,11 @@
 """Text helpers for Vietnamese: one Unicode form for stored text, folding names for search,
-writing numbers and money."""
+writing numbers, money and dates."""
 
+import datetime
 import unicodedata
 from decimal import Decimal
 
-from django.utils import numberformat
+from django.utils import numberformat, timezone
 
 
 def nfc(value: str) -> str:
@@ -65,3 +66,21 @@ def vnd(value) -> str:
     if value is None:
         return ""
     return f"{vn_number(value)}\N{NO-BREAK SPACE}đ"
+
+
+def vn_date(day: datetime.date | None) -> str:
+    """28/02/2026: the day as Vietnamese documents write it (dd/mm/yyyy), in either interface
+    language, for messages, history entries and files. Templates use the ``DATE_FORMAT`` of
+    the active locale instead."""
+    if day is None:
+        return ""
+    return day.strftime("%d/%m/%Y")
+
+
+def vn_datetime(moment: datetime.datetime | None) -> str:
+    """28/02/2026 14:32 in Asia/Ho_Chi_Minh (an aware moment is converted to local time first)."""
+    if moment is None:
+        return ""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.strftime("%d/%m/%Y %H:%M")

@@ -23,6 +23,8 @@ from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from programs.text import vn_date, vn_datetime
+
 EMPTY = "—"
 
 
@@ -62,9 +64,9 @@ def _shown(field, value) -> str:
     try:
         if isinstance(field, models.DateTimeField):
             moment = timezone.localtime(datetime.datetime.fromisoformat(value))
-            return moment.strftime("%d/%m/%Y %H:%M")
+            return vn_datetime(moment)
         if isinstance(field, models.DateField):
-            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+            return vn_date(datetime.date.fromisoformat(value))
         if isinstance(field, models.DecimalField):
             return number_format(Decimal(value))
     except (TypeError, ValueError):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from programs import permissions
 from programs.models import Assignment, Member, PartyCell, PartyCommittee, Role
 from programs.selectors.places import planned_sessions_affected_by_move
+from programs.text import vn_date
 
 from .base import ScopedAdmin, ScopedInline
 from .history import ValueHistoryMixin
@@ -25,7 +26,7 @@ def warn_about_move(model_admin, request, assignment: Assignment):
     )
     if not affected:
         return
-    listed = "; ".join(f"{s.date:%d/%m/%Y} ({s.village})" for s in affected)
+    listed = "; ".join(f"{vn_date(s.date)} ({s.village})" for s in affected)
     model_admin.message_user(
         request,
         gettext(
@@ -35,7 +36,7 @@ def warn_about_move(model_admin, request, assignment: Assignment):
         % {
             "cell": assignment.cell,
             "village": assignment.village,
-            "date": assignment.starts_on.strftime("%d/%m/%Y"),
+            "date": vn_date(assignment.starts_on),
             "sessions": listed,
         },
         level="warning",

@@ -19,22 +19,20 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs.text import vn_date
+
 from .base import FoldedNameModel, TimeStampedModel
-
-
-def _dmy(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def period_label(valid_from, valid_until) -> str:
     """ "từ 01/07/2025", "đến 30/06/2025", "01/01/2020 – 30/06/2025" or "" (in the active
     language): what tells two records of the same name apart."""
     if valid_from and valid_until:
-        return f"{_dmy(valid_from)} – {_dmy(valid_until)}"
+        return f"{vn_date(valid_from)} – {vn_date(valid_until)}"
     if valid_from:
-        return str(_("from %(date)s") % {"date": _dmy(valid_from)})
+        return str(_("from %(date)s") % {"date": vn_date(valid_from)})
     if valid_until:
-        return str(_("until %(date)s") % {"date": _dmy(valid_until)})
+        return str(_("until %(date)s") % {"date": vn_date(valid_until)})
     return ""
 
 
@@ -233,13 +231,13 @@ class Commune(FoldedNameModel, ValidityPeriodModel, TimeStampedModel):
                 "commune instead."
             ) % {
                 "commune": self,
-                "date": _dmy(self.valid_until),
+                "date": vn_date(self.valid_until),
                 "successor": self.successor.label_with_context,
             }
         else:
             message = _("%(commune)s ended on %(date)s: it can no longer receive villages.") % {
                 "commune": self,
-                "date": _dmy(self.valid_until),
+                "date": vn_date(self.valid_until),
             }
         return ValidationError(message, code="commune_dissolved")
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from programs.text import vn_date
+
 from .base import FoldedNameModel, TimeStampedModel
 from .directives import Directive
 from .geography import Commune, Village
@@ -329,9 +331,9 @@ class Assignment(TimeStampedModel):
                 raise self.overlap_error(other)
 
     def period_label(self) -> str:
-        start = self.starts_on.strftime("%d/%m/%Y")
+        start = vn_date(self.starts_on)
         if self.ends_on:
-            return f"{start} – {self.ends_on.strftime('%d/%m/%Y')}"
+            return f"{start} – {vn_date(self.ends_on)}"
         return str(_("from %(date)s") % {"date": start})
 
     def overlaps(self, other: "Assignment") -> bool:

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from programs.text import vn_date, vn_datetime
+
 from .base import TimeStampedModel
 from .directives import Directive
 from .geography import Household, Village
@@ -211,7 +213,7 @@ class LabourSession(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.cell} · {self.village} · {self.date:%d/%m/%Y}"
+        return f"{self.cell} · {self.village} · {vn_date(self.date)}"
 
     def clean(self):
         super().clean()
@@ -224,9 +226,9 @@ class LabourSession(TimeStampedModel):
                     format_lazy(
                         _("{symbol} is in force only from {start} to {end}."),
                         symbol=self.directive.symbol,
-                        start=self.directive.effective_from.strftime("%d/%m/%Y"),
+                        start=vn_date(self.directive.effective_from),
                         end=(
-                            self.directive.effective_until.strftime("%d/%m/%Y")
+                            vn_date(self.directive.effective_until)
                             if self.directive.effective_until
                             else "…"
                         ),
@@ -519,7 +521,7 @@ class SessionChange(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.session_id} · {self.get_action_display()} · {self.at:%d/%m/%Y %H:%M}"
+        return f"{self.session_id} · {self.get_action_display()} · {vn_datetime(self.at)}"
 
 
 class FormSubmission(models.Model):

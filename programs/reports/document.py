@@ -7,7 +7,7 @@ words here are Vietnamese literals rather than translatable strings.
 
 import datetime
 
-from programs.text import vn_number, vnd
+from programs.text import vn_date, vn_number, vnd
 
 from .periods import ROMAN, Period
 
@@ -52,7 +52,7 @@ def period_words(period: Period) -> str:
         return f"6 tháng {half} năm {start.year}"
     if period.kind == "year":
         return f"năm {start.year}"
-    return f"từ ngày {period.start.strftime('%d/%m/%Y')} đến ngày {period.end.strftime('%d/%m/%Y')}"
+    return f"từ ngày {vn_date(period.start)} đến ngày {vn_date(period.end)}"
 
 
 def summary_line(report) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from programs.planning import Month, months_between
+from programs.text import vn_date
 
 MAX_YEARS = 5
 # The programme began in 2021; earlier years leave room for older records without letting
@@ -39,8 +40,8 @@ def date_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 def outside_window_message(today: datetime.date) -> str:
     first, last = date_window(today)
     return _("Choose dates between %(first)s and %(last)s.") % {
-        "first": first.strftime("%d/%m/%Y"),
-        "last": last.strftime("%d/%m/%Y"),
+        "first": vn_date(first),
+        "last": vn_date(last),
     }
 
 
@@ -78,8 +79,8 @@ class Period:
         if self.kind == "year":
             return _("the year %(year)s") % {"year": first.year}
         return _("%(start)s to %(end)s") % {
-            "start": self.start.strftime("%d/%m/%Y"),
-            "end": self.end.strftime("%d/%m/%Y"),
+            "start": vn_date(self.start),
+            "end": vn_date(self.end),
         }
 
     def previous_year(self) -> "Period":
@@ -172,7 +173,7 @@ def _read_period(params, today: datetime.date) -> Period:
     if end < start:
         raise PeriodError(
             _("The period ends (%(end)s) before it starts (%(start)s).")
-            % {"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")}
+            % {"start": vn_date(start), "end": vn_date(end)}
         )
     if not (in_window(start, today) and in_window(end, today)):
         # Checked before the length, whose arithmetic would overflow near year 9999.
