@@ -13,14 +13,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# requirements.lock pins every package that was tested (`make lock` refreshes it); installs
-# use it as constraints, so a new machine gets the same versions CI proved.
-$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
+# requirements/base.txt pins, with their hashes, every package production runs; requirements/
+# test.txt adds what tests and linters need, at the same versions (`make lock` refreshes both
+# from pyproject.toml). pip refuses a package whose hash differs, so a new machine installs
+# exactly what CI proved. The project itself is installed without dependencies.
+$(VENV)/.installed: requirements/base.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/base.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml requirements.lock | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+$(VENV)/.installed-test: requirements/base.txt requirements/test.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -71,13 +75,18 @@ restore: $(VENV)/.installed
 	@test -n '$(FILE)' || { echo 'usage: make restore FILE=backups/civic-labour-….tar.gz'; exit 2; }
 	$(BIN)/python manage.py restore '$(FILE)'
 
-# Pin the versions installed now (after a dependency change in pyproject.toml).
+# Re-resolve the locked versions after a dependency change in pyproject.toml (uv, installed
+# with the test tools, resolves for every platform and records the hashes). Versions already
+# locked are kept where they still satisfy pyproject.toml; `make lock UPGRADE=1` takes the newest.
+LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade)
 lock: $(VENV)/.installed-test
-	$(BIN)/python -m pip freeze --exclude-editable --all | grep -vE '^(pip|setuptools|wheel)==' > requirements.lock
+	$(LOCK) --output-file requirements/base.txt
+	$(LOCK) --extra test --constraint requirements/base.txt --output-file requirements/test.txt
 
-# Known vulnerabilities in the pinned dependencies.
+# Known vulnerabilities in the locked dependencies (production and test tools).
 audit: $(VENV)/.installed-test
-	$(BIN)/pip-audit --requirement requirements.lock --no-deps --disable-pip --progress-spinner off
+	$(BIN)/pip-audit --requirement requirements/test.txt --require-hashes --no-deps --disable-pip --progress-spinner off
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .test-media

@@ -102,6 +102,59 @@ def backed_up_models():
     ]
 
 
+def _backup_path(output: Path | None, created_at) -> Path:
+    """``output``, or ``backups/civic-labour-YYYYMMDD-HHMMSS.tar.gz`` in the project folder;
+    refused when it exists or lies where uploaded files are served from."""
+    if output is None:
+        stamp = timezone.localtime(created_at).strftime("%Y%m%d-%H%M%S")
+        output = Path(settings.BASE_DIR) / "backups" / f"civic-labour-{stamp}.tar.gz"
+    output = Path(output)
+    if output.exists():
+        raise BackupError(f"{output} already exists; choose another file name.")
+    if output.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+        raise BackupError(
+            f"{output} is inside MEDIA_ROOT, where uploaded files are served from; "
+            f"write backups elsewhere."
+        )
+    return output
+
+
+def _dump_rows(data_path: Path) -> tuple[dict[str, int], dict[str, str]]:
+    """Write every backed-up row to ``data_path`` (JSON lines) from one snapshot; return the
+    row count of each model and the latest applied migration of each app, read in the same
+    snapshot so they agree with the rows."""
+    with _snapshot():
+        models = backed_up_models()
+        counts = {model._meta.label_lower: model._base_manager.count() for model in models}
+        # dumpdata streams row by row into the file (no output= path: that would be
+        # written in the locale's encoding, which need not be UTF-8).
+        with data_path.open("w", encoding="utf-8") as stream:
+            call_command(
+                "dumpdata",
+                *(model._meta.label for model in models),
+                format="jsonl",
+                natural_foreign=True,
+                use_base_manager=True,
+                stdout=stream,
+                verbosity=0,
+            )
+        return counts, _latest_applied_migrations()
+
+
+def _add_media(archive: tarfile.TarFile, mtime: int) -> int:
+    """Add every stored upload under ``media/``; return how many."""
+    added = 0
+    for name in _stored_files(default_storage):
+        with default_storage.open(name, "rb") as stream:
+            info = tarfile.TarInfo(f"{MEDIA}/{name}")
+            info.size = stream.size
+            info.mtime = mtime
+            info.mode = 0o644
+            archive.addfile(info, stream)
+        added += 1
+    return added
+
+
 def backup_create(*, output: Path | None = None) -> BackupResult:
     """Write the database and the uploaded files to one new ``.tar.gz`` archive.
 
@@ -114,37 +167,11 @@ def backup_create(*, output: Path | None = None) -> BackupResult:
     missing from the archive.
     """
     created_at = timezone.now()
-    if output is None:
-        stamp = timezone.localtime(created_at).strftime("%Y%m%d-%H%M%S")
-        output = Path(settings.BASE_DIR) / "backups" / f"civic-labour-{stamp}.tar.gz"
-    output = Path(output)
-    if output.exists():
-        raise BackupError(f"{output} already exists; choose another file name.")
-    if output.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
-        raise BackupError(
-            f"{output} is inside MEDIA_ROOT, where uploaded files are served from; "
-            f"write backups elsewhere."
-        )
+    output = _backup_path(output, created_at)
     output.parent.mkdir(parents=True, exist_ok=True)
-
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".backup-") as work:
         data_path = Path(work) / DATA
-        with _snapshot():
-            models = backed_up_models()
-            counts = {model._meta.label_lower: model._base_manager.count() for model in models}
-            # dumpdata streams row by row into the file (no output= path: that would be
-            # written in the locale's encoding, which need not be UTF-8).
-            with data_path.open("w", encoding="utf-8") as stream:
-                call_command(
-                    "dumpdata",
-                    *(model._meta.label for model in models),
-                    format="jsonl",
-                    natural_foreign=True,
-                    use_base_manager=True,
-                    stdout=stream,
-                    verbosity=0,
-                )
-            migrations = _latest_applied_migrations()
+        counts, migrations = _dump_rows(data_path)
         manifest = {
             "format": ARCHIVE_FORMAT,
             "created_at": created_at.isoformat(),
@@ -154,18 +181,10 @@ def backup_create(*, output: Path | None = None) -> BackupResult:
             "counts": counts,
         }
         partial = Path(work) / output.name
-        media_files = 0
         with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
             _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=2).encode())
             archive.add(data_path, arcname=DATA)
-            for name in _stored_files(default_storage):
-                with default_storage.open(name, "rb") as stream:
-                    info = tarfile.TarInfo(f"{MEDIA}/{name}")
-                    info.size = stream.size
-                    info.mtime = int(created_at.timestamp())
-                    info.mode = 0o644
-                    archive.addfile(info, stream)
-                media_files += 1
+            media_files = _add_media(archive, int(created_at.timestamp()))
         os.replace(partial, output)
     return BackupResult(
         path=output, counts=counts, media_files=media_files, size=output.stat().st_size

@@ -41,21 +41,11 @@ def next_weekend(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     return saturday, saturday + datetime.timedelta(days=1)
 
 
-def dashboard(user, today: datetime.date) -> dict:
-    """An officer's or viewer's month at a glance.
-
-    - ``status_counts``: this month's sessions of the cells in scope, as (code, label, count);
-      "late" counts planned sessions whose day has passed, "planned" only those still to come,
-      so the counts add up to the month's total;
-    - ``idle_cells``: cells with a current assignment and nothing planned or held this month;
-    - ``weekend``: the sessions of the next weekend (see ``next_weekend``).
-    """
+def _status_counts(month_sessions, today: datetime.date) -> list[tuple[str, str, int]]:
+    """(code, label, count) for the month's sessions: "late" counts planned sessions whose day
+    has passed, "planned" only those still to come, so the counts add up to the month's total.
+    One aggregate query."""
     Status = LabourSession.Status
-    month = Month.of(today)
-    cells = cells_followed_by(user)
-    month_sessions = LabourSession.objects.filter(
-        cell__in=cells, date__gte=month.first, date__lte=month.last
-    )
     counts = month_sessions.aggregate(
         planned=Count("id", filter=Q(status=Status.PLANNED, date__gte=today)),
         late=Count("id", filter=Q(status=Status.PLANNED, date__lt=today)),
@@ -70,21 +60,41 @@ def dashboard(user, today: datetime.date) -> dict:
         "postponed": Status.POSTPONED.label,
         "cancelled": Status.CANCELLED.label,
     }
+    return [(code, labels[code], counts[code]) for code in labels]
+
+
+def _current_assignments(today: datetime.date, *related: str) -> Prefetch:
+    """Prefetch each cell's assignments in force ``today`` as ``cell.current_assignments``."""
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.on(today)
+        .select_related("village", *related)
+        .order_by("starts_on", "id"),
+        to_attr="current_assignments",
+    )
+
+
+def dashboard(user, today: datetime.date) -> dict:
+    """An officer's or viewer's month at a glance.
+
+    - ``status_counts``: this month's sessions of the cells in scope (see ``_status_counts``);
+    - ``idle_cells``: cells with a current assignment and nothing planned or held this month;
+    - ``weekend``: the sessions of the next weekend (see ``next_weekend``).
+    """
+    Status = LabourSession.Status
+    month = Month.of(today)
+    cells = cells_followed_by(user)
+    month_sessions = LabourSession.objects.filter(
+        cell__in=cells, date__gte=month.first, date__lte=month.last
+    )
+    status_counts = _status_counts(month_sessions, today)
     current_assignment = Assignment.objects.on(today).filter(cell=OuterRef("pk"))
     busy = month_sessions.filter(cell=OuterRef("pk"), status__in=[Status.PLANNED, Status.HELD])
     assigned_cells = cells.filter(Exists(current_assignment))
     idle_cells = (
         assigned_cells.exclude(Exists(busy))
         .select_related("committee")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.on(today)
-                .select_related("village")
-                .order_by("starts_on", "id"),
-                to_attr="current_assignments",
-            )
-        )
+        .prefetch_related(_current_assignments(today))
         .order_by("committee__name", "name")
     )
     saturday, sunday = next_weekend(today)
@@ -95,8 +105,8 @@ def dashboard(user, today: datetime.date) -> dict:
     )
     return {
         "month": month,
-        "status_counts": [(code, labels[code], counts[code]) for code in labels],
-        "session_total": sum(counts.values()),
+        "status_counts": status_counts,
+        "session_total": sum(count for _code, _label, count in status_counts),
         "assigned_cell_count": assigned_cells.count(),
         "idle_count": idle_cells.count(),
         "idle_cells": list(idle_cells[:DASHBOARD_LIST_LIMIT]),
@@ -107,12 +117,37 @@ def dashboard(user, today: datetime.date) -> dict:
     }
 
 
+_NEWEST_FIRST = ["-date", "-start_time", "-id"]
+_OLDEST_FIRST = ["date", "start_time", "id"]
+
+
+def _first_per_cell(sessions, order: list[str], limit: int):
+    """The first ``limit`` sessions of each cell in ``order``, in one query: a window numbers
+    each cell's sessions and only the first rows are kept (a province secretary may have
+    years of sessions; only a handful are shown)."""
+    numbered = sessions.annotate(
+        row=Window(
+            RowNumber(),
+            partition_by=[F("cell_id")],
+            order_by=[F(f.lstrip("-")).desc() if f[0] == "-" else F(f).asc() for f in order],
+        )
+    )
+    return numbered.filter(row__lte=limit).select_related("village").order_by(*order)
+
+
+def _by_cell(sessions) -> dict[int, list[LabourSession]]:
+    grouped: dict[int, list[LabourSession]] = {}
+    for session in sessions:
+        grouped.setdefault(session.cell_id, []).append(session)
+    return grouped
+
+
 def secretary_overview(user, today: datetime.date) -> dict:
     """A cell secretary's own cell(s): the next planned session, the past sessions still waiting
     for their log (``awaiting_log``: planned or held, day passed, nothing or only a draft
     logged), the logs returned for correction (``returned_logs``, with the officer's comment),
     the last few sessions, the members, and the village the cell is assigned to now."""
-    Status = LabourSession.Status
+    Status, LogStatus = LabourSession.Status, LabourSession.LogStatus
     cells = list(
         cells_of_secretary(user)
         .select_related("committee")
@@ -122,81 +157,29 @@ def secretary_overview(user, today: datetime.date) -> dict:
                 queryset=Member.objects.filter(active=True).order_by("full_name"),
                 to_attr="active_members",
             ),
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.on(today)
-                .select_related("village", "directive")
-                .order_by("starts_on", "id"),
-                to_attr="current_assignments",
-            ),
+            _current_assignments(today, "directive"),
         )
         .order_by("name")
     )
-    cell_ids = [cell.pk for cell in cells]
-    # One query each for "the next one per cell" and "the last few per cell": a window numbers
-    # each cell's sessions, and only the first rows of each cell are kept.
-    upcoming = (
-        LabourSession.objects.filter(cell_id__in=cell_ids, status=Status.PLANNED, date__gte=today)
-        .annotate(
-            row=Window(
-                RowNumber(),
-                partition_by=[F("cell_id")],
-                order_by=[F("date").asc(), F("start_time").asc(), F("id").asc()],
-            )
-        )
-        .filter(row=1)
-        .select_related("village")
+    mine = LabourSession.objects.filter(cell_id__in=[cell.pk for cell in cells])
+    upcoming = mine.filter(status=Status.PLANNED, date__gte=today)
+    recent = mine.filter(date__lte=today).exclude(status=Status.PLANNED, date=today)
+    awaiting = mine.filter(
+        status__in=[Status.PLANNED, Status.HELD],
+        date__lte=today,
+        log_status__in=[LogStatus.NONE, LogStatus.DRAFT],
     )
-    recent = (
-        LabourSession.objects.filter(cell_id__in=cell_ids, date__lte=today)
-        .exclude(status=Status.PLANNED, date=today)
-        .annotate(
-            row=Window(
-                RowNumber(),
-                partition_by=[F("cell_id")],
-                order_by=[F("date").desc(), F("start_time").desc(), F("id").desc()],
-            )
-        )
-        .filter(row__lte=RECENT_SESSIONS_PER_CELL)
-        .select_related("village")
-        .order_by("-date", "-start_time", "-id")
+    returned = mine.filter(log_status=LogStatus.RETURNED).select_related("village")
+    next_by_cell = _by_cell(_first_per_cell(upcoming, _OLDEST_FIRST, 1))
+    recent_by_cell = _by_cell(
+        mark_late(_first_per_cell(recent, _NEWEST_FIRST, RECENT_SESSIONS_PER_CELL), today)
     )
-    LogStatus = LabourSession.LogStatus
-    awaiting = (
-        LabourSession.objects.filter(
-            cell_id__in=cell_ids,
-            status__in=[Status.PLANNED, Status.HELD],
-            date__lte=today,
-            log_status__in=[LogStatus.NONE, LogStatus.DRAFT],
-        )
-        .annotate(
-            row=Window(
-                RowNumber(),
-                partition_by=[F("cell_id")],
-                order_by=[F("date").desc(), F("start_time").desc(), F("id").desc()],
-            )
-        )
-        .filter(row__lte=AWAITING_LOG_PER_CELL)
-        .select_related("village")
-        .order_by("-date", "-start_time", "-id")
+    awaiting_by_cell = _by_cell(
+        mark_late(_first_per_cell(awaiting, _NEWEST_FIRST, AWAITING_LOG_PER_CELL), today)
     )
-    returned = (
-        LabourSession.objects.filter(cell_id__in=cell_ids, log_status=LogStatus.RETURNED)
-        .select_related("village")
-        .order_by("date", "start_time", "id")
-    )
-    awaiting_by_cell: dict[int, list[LabourSession]] = {}
-    for session in mark_late(awaiting, today):
-        awaiting_by_cell.setdefault(session.cell_id, []).append(session)
-    returned_by_cell: dict[int, list[LabourSession]] = {}
-    for session in returned:
-        returned_by_cell.setdefault(session.cell_id, []).append(session)
-    next_by_cell = {session.cell_id: session for session in upcoming}
-    recent_by_cell: dict[int, list[LabourSession]] = {}
-    for session in mark_late(recent, today):
-        recent_by_cell.setdefault(session.cell_id, []).append(session)
+    returned_by_cell = _by_cell(returned.order_by(*_OLDEST_FIRST))
     for cell in cells:
-        cell.next_session = next_by_cell.get(cell.pk)
+        cell.next_session = next_by_cell.get(cell.pk, [None])[0]
         cell.recent_sessions = recent_by_cell.get(cell.pk, [])
         cell.awaiting_log = awaiting_by_cell.get(cell.pk, [])
         cell.returned_logs = returned_by_cell.get(cell.pk, [])
