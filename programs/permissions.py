@@ -358,11 +358,6 @@ def can_open_admin(user) -> bool:
     return bool(user.is_active and user.is_staff)
 
 
-def can_view_committee(user, committee: PartyCommittee) -> bool:
-    scope = scope_for(user)
-    return scope.all or committee.pk in scope.committees
-
-
 def can_plan(user, committee: PartyCommittee | None = None) -> bool:
     """Plan months: officers (of ``committee``, when given)."""
     scope = scope_for(user)
@@ -575,12 +570,6 @@ def _village_rows(model, villages: Q) -> Q:
     if model is Village:
         return villages
     return Q(village__in=Village.objects.filter(villages).values("pk"))
-
-
-def admin_queryset(user, model: type[Model], *, write: bool = False) -> QuerySet:
-    """The rows of ``model`` the user may see (or, with ``write``, change) in the admin."""
-    rows = admin_changeable_filter if write else admin_visible_filter
-    return model._default_manager.filter(rows(user, model))
 
 
 def can_admin_view_model(user, model: type[Model]) -> bool:

@@ -50,9 +50,6 @@ class ValidityQuerySet(models.QuerySet):
             Q(valid_until__isnull=True) | Q(valid_until__gte=day),
         )
 
-    def current(self):
-        return self.valid_on(datetime.date.today())
-
 
 class ValidityPeriodModel(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)

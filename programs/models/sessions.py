@@ -52,9 +52,6 @@ class SessionQuerySet(models.QuerySet):
     def held(self):
         return self.filter(status=LabourSession.Status.HELD)
 
-    def in_month(self, year: int, month: int):
-        return self.filter(date__year=year, date__month=month)
-
     def between(self, start: datetime.date, end: datetime.date):
         return self.filter(date__gte=start, date__lte=end)
 
