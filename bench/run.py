@@ -438,10 +438,10 @@ def evaluate(name, load, page, share, target_share) -> tuple[str, str]:
     return target, ("yes" if not misses else "**no**: " + "; ".join(misses))
 
 
-def write_results(info: dict) -> str:
-    m, measured, loads = info["machine"], info["measured"], info["loads"]
+def _setup_lines(info: dict) -> list[str]:
+    m, measured = info["machine"], info["measured"]
     healthz = info["healthz_rps"]
-    lines = [
+    return [
         "# Benchmark results",
         "",
         f"Written by `make bench` (bench/run.py) on {info['date']}. Re-run to refresh; "
@@ -466,6 +466,12 @@ def write_results(info: dict) -> str:
         f"{_num(healthz)} req/s.",
         "- SQL queries and response bytes: in-process (bench/measure.py), one GET after a "
         "warm-up, counted with `CaptureQueriesContext` (including the session and user look-ups).",
+    ]
+
+
+def _page_lines(info: dict) -> list[str]:
+    measured, loads, healthz = info["measured"], info["loads"], info["healthz_rps"]
+    lines = [
         "",
         "## Pages",
         "",
@@ -483,34 +489,43 @@ def write_results(info: dict) -> str:
             f"{load['p99_ms']:.1f} | {errors} | {page['queries']} | {page['bytes']:,} | "
             f"{target} | {met} |"
         )
-    report = measured.get("report")
-    if report:
-        met = "yes" if report["ratio"] <= MAX_REPORT_RATIO else "**no**"
-        lines += [
-            "",
-            "## Year report: `build_report` against hand-written SQL",
-            "",
-            f"{report['committee']} ({report['committees']} committees), "
-            f"{report['period']}; median of {report['repeat']} runs each, alternating, in one "
-            "process without load. The hand-written version (bench/measure.py, `hand_report`) "
-            "reads sessions, attendance and outputs once each with GROUPING SETS for both "
-            "years, plus the cell and village names, and sums in Python.",
-            "",
-            "| | median ms | runs (ms) |",
-            "|---|---:|---|",
-            f"| `build_report(…, with_previous=True)` | {report['orm_ms']:,.1f} | "
-            f"{', '.join(f'{t:,.0f}' for t in report['orm_runs_ms'])} |",
-            f"| hand-written SQL (5 statements) | {report['hand_ms']:,.1f} | "
-            f"{', '.join(f'{t:,.0f}' for t in report['hand_runs_ms'])} |",
-            "",
-            f"Ratio: **{report['ratio']:.2f}×** (target ≤ {MAX_REPORT_RATIO:g}×: {met}). "
-            + (
-                "Both give the same figures (totals, categories, levels, outputs, value by "
-                "source, households, every cell, village and month row, the cadence)."
-                if report["same_figures"]
-                else "**The figures differ**: " + ", ".join(report["differences"])
-            ),
-        ]
+    return lines
+
+
+def _report_lines(report: dict | None) -> list[str]:
+    if not report:
+        return []
+    met = "yes" if report["ratio"] <= MAX_REPORT_RATIO else "**no**"
+    return [
+        "",
+        "## Year report: `build_report` against hand-written SQL",
+        "",
+        f"{report['committee']} ({report['committees']} committees), "
+        f"{report['period']}; median of {report['repeat']} runs each, alternating, in one "
+        "process without load. The hand-written version (bench/measure.py, `hand_report`) "
+        "reads sessions, attendance and outputs once each with GROUPING SETS for both "
+        "years, plus the cell and village names, and sums in Python.",
+        "",
+        "| | median ms | runs (ms) |",
+        "|---|---:|---|",
+        f"| `build_report(…, with_previous=True)` | {report['orm_ms']:,.1f} | "
+        f"{', '.join(f'{t:,.0f}' for t in report['orm_runs_ms'])} |",
+        f"| hand-written SQL (5 statements) | {report['hand_ms']:,.1f} | "
+        f"{', '.join(f'{t:,.0f}' for t in report['hand_runs_ms'])} |",
+        "",
+        f"Ratio: **{report['ratio']:.2f}×** (target ≤ {MAX_REPORT_RATIO:g}×: {met}). "
+        + (
+            "Both give the same figures (totals, categories, levels, outputs, value by "
+            "source, households, every cell, village and month row, the cadence)."
+            if report["same_figures"]
+            else "**The figures differ**: " + ", ".join(report["differences"])
+        ),
+    ]
+
+
+def write_results(info: dict) -> str:
+    measured = info["measured"]
+    lines = _setup_lines(info) + _page_lines(info) + _report_lines(measured.get("report"))
     lines += [
         "",
         "## Single requests, in-process, without load",
@@ -529,10 +544,9 @@ def write_results(info: dict) -> str:
 # --- The run -------------------------------------------------------------------------------
 
 
-def main() -> int:
-    started = time.monotonic()
-    workdir = Path(tempfile.mkdtemp(prefix="civic-bench-"))
-    env = {
+def _environment(workdir: Path) -> dict[str, str]:
+    """The settings of `make serve` in production, on the bench database, over plain HTTP."""
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "civic_labour.settings",
         "DEBUG": "false",
@@ -548,6 +562,60 @@ def main() -> int:
         "MEDIA_ROOT": str(workdir / "media"),
         "LOG_LEVEL": "WARNING",
     }
+
+
+def _start_server(env: dict, server_log: Path) -> tuple[subprocess.Popen, int, dict]:
+    port = free_port()
+    env["BIND"] = f"127.0.0.1:{port}"
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    log(f"starting gunicorn on 127.0.0.1:{port} ({config['workers']} workers)")
+    with server_log.open("w") as output:
+        server = subprocess.Popen(
+            [BIN / "gunicorn", "--config", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    wait_for_health(port, server)
+    return server, port, config
+
+
+def _load_pages(server, port: int, paths: dict, wrk) -> tuple[dict, list[float]]:
+    """Load every page, then /healthz a second time (before and after: the reference)."""
+    cookie = login(port)
+    for name, path in paths.items():  # warm-up: every worker's first requests
+        status, _body, _resp = http_get(port, path, cookie)
+        if status != 200:
+            log(f"warning: {name} ({path}) answered {status}")
+    loads, healthz_runs = {}, []
+    for name, path in [*paths.items(), ("healthz", paths["healthz"])]:
+        wait_until_idle(server)
+        log(f"loading {name} ({path}) for {SECONDS} s")
+        result = load_wrk(wrk, port, path, cookie) if wrk else load_python(port, path, cookie)
+        if name == "healthz":
+            healthz_runs.append(result["rps"])
+            if name in loads:  # the second run: keep the worse latencies and all errors
+                first = loads[name]
+                result = {
+                    "rps": statistics.mean(healthz_runs),
+                    "p50_ms": max(first["p50_ms"], result["p50_ms"]),
+                    "p99_ms": max(first["p99_ms"], result["p99_ms"]),
+                    "requests": first["requests"] + result["requests"],
+                    "socket_errors": first["socket_errors"] + result["socket_errors"],
+                    "non_2xx_3xx": first["non_2xx_3xx"] + result["non_2xx_3xx"],
+                }
+        loads[name] = result
+    if server.poll() is not None:
+        raise BenchError(f"gunicorn died during the run (exit {server.returncode})")
+    return loads, healthz_runs
+
+
+def main() -> int:
+    started = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix="civic-bench-"))
+    env = _environment(workdir)
     server = None
     server_log = workdir / "gunicorn.log"
     try:
@@ -561,51 +629,9 @@ def main() -> int:
         run([PYTHON, "bench/measure.py", "--output", measure_json, "--username", USERNAME], env)
         measured = json.loads(measure_json.read_text(encoding="utf-8"))
 
-        port = free_port()
-        env["BIND"] = f"127.0.0.1:{port}"
-        config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-        log(f"starting gunicorn on 127.0.0.1:{port} ({config['workers']} workers)")
-        with server_log.open("w") as output:
-            server = subprocess.Popen(
-                [BIN / "gunicorn", "--config", "gunicorn.conf.py"],
-                cwd=ROOT,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_for_health(port, server)
-        cookie = login(port)
-        paths = measured["paths"]
-        for name, path in paths.items():  # warm-up: every worker's first requests
-            status, _body, _resp = http_get(port, path, cookie)
-            if status != 200:
-                log(f"warning: {name} ({path}) answered {status}")
-
-        def load(path):
-            return load_wrk(wrk, port, path, cookie) if wrk else load_python(port, path, cookie)
-
+        server, port, config = _start_server(env, server_log)
         load_before = machine()["load"]
-        loads, healthz_runs = {}, []
-        for name, path in [*paths.items(), ("healthz", paths["healthz"])]:
-            wait_until_idle(server)
-            log(f"loading {name} ({path}) for {SECONDS} s")
-            result = load(path)
-            if name == "healthz":
-                healthz_runs.append(result["rps"])
-                if name in loads:  # the second run: keep the worse latencies and all errors
-                    first = loads[name]
-                    result = {
-                        "rps": statistics.mean(healthz_runs),
-                        "p50_ms": max(first["p50_ms"], result["p50_ms"]),
-                        "p99_ms": max(first["p99_ms"], result["p99_ms"]),
-                        "requests": first["requests"] + result["requests"],
-                        "socket_errors": first["socket_errors"] + result["socket_errors"],
-                        "non_2xx_3xx": first["non_2xx_3xx"] + result["non_2xx_3xx"],
-                    }
-            loads[name] = result
-        if server.poll() is not None:
-            raise BenchError(f"gunicorn died during the run (exit {server.returncode})")
+        loads, healthz_runs = _load_pages(server, port, measured["paths"], wrk)
         text = write_results(
             {
                 "date": time.strftime("%Y-%m-%d %H:%M %Z"),
