@@ -1,3 +1,5 @@
+"""The domain app: directives, committees and cells, places, sessions and their logs."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,6 @@
+"""The pages' addresses. The admin site, login and language switch are in
+``civic_labour/urls.py``."""
+
 from django.urls import path
 
 from programs.views import calendar, compliance, feeds, home, places, report_exports, sessions

@@ -1,3 +1,5 @@
+"""Directives in the admin site: symbol, dates, the cadence they set."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 

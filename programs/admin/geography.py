@@ -1,3 +1,6 @@
+"""Provinces, districts, communes, villages and households in the admin site, with the
+renames that keep a place's former names."""
+
 import copy
 
 from django import forms

@@ -1,3 +1,6 @@
+"""Party committees, cells, members, roles and the cells' village assignments in the admin
+site."""
+
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext

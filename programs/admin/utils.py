@@ -1,3 +1,5 @@
+"""Small query helpers shared by the model admins."""
+
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 

@@ -1,3 +1,5 @@
+"""The domain's models, one module per aggregate, importable as ``programs.models.<Name>``."""
+
 from .demo import DemoRecord
 from .directives import Directive, Weekday
 from .geography import Commune, District, Household, Province, Village, VillageName

@@ -1,3 +1,6 @@
+"""Abstract bases: creation and change timestamps, and a folded name kept for searching
+without diacritics."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

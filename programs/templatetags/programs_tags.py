@@ -1,3 +1,5 @@
+"""Template filters the pages share (dictionary look-up and the like)."""
+
 from django import template
 
 register = template.Library()

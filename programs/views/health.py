@@ -1,3 +1,5 @@
+"""``/healthz``: the load balancer's liveness and database check."""
+
 from django.db import connection
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache

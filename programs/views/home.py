@@ -1,3 +1,5 @@
+"""The overview page everyone lands on after signing in."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone

@@ -1,3 +1,5 @@
+"""``manage.py backup``: the whole site in one archive (``programs.backup``)."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

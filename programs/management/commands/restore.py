@@ -1,3 +1,5 @@
+"""``manage.py restore``: put an archive made by ``manage.py backup`` back."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
