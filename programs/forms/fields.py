@@ -1,6 +1,6 @@
 """Fields, widgets and checks the forms share: date and time inputs, the month field, the
-village list, and the date rules (inside the application's window; a public holiday only when
-confirmed)."""
+village list, an optional text box, the rows of a form with fields per object, and the date
+rules (inside the application's window; a public holiday only when confirmed)."""
 
 import datetime
 
@@ -105,3 +105,10 @@ def optional_text(label, *, max_length: int, rows: int, help_text="") -> forms.C
         widget=forms.Textarea(attrs={"rows": rows}),
         help_text=help_text,
     )
+
+
+def bound_rows(form, key: str, objects, **prefixes):
+    """For a form with a few fields per object (named ``<prefix><object id>``): one dict per
+    object, the object under ``key`` and each bound field under its name in ``prefixes``."""
+    for obj in objects:
+        yield {key: obj, **{name: form[f"{prefix}{obj.pk}"] for name, prefix in prefixes.items()}}

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programs.forms.fields import optional_text
+from programs.forms.fields import bound_rows, optional_text
 from programs.forms.sessions import ReasonForm, reason_field
 from programs.forms.tokens import VersionForm
 from programs.models import FundingSource, Household, Unit
@@ -116,13 +116,8 @@ class AttendanceForm(forms.Form):
             )
 
     def rows(self):
-        for member in self.members:
-            yield {
-                "member": member,
-                "came": self[f"came_{member.pk}"],
-                "workdays": self[f"workdays_{member.pk}"],
-                "found": member.pk in self.found_ids,
-            }
+        for row in bound_rows(self, "member", self.members, came="came_", workdays="workdays_"):
+            yield {**row, "found": row["member"].pk in self.found_ids}
 
     def clean(self):
         cleaned = super().clean()
@@ -259,8 +254,8 @@ class OutputForm(forms.Form):
 
 
 class LimitedFormSet(forms.BaseFormSet):
-    """A formset whose size is capped (``max_num`` = ``absolute_max``, see the factories
-    below), with its messages in the user's language."""
+    """A formset whose size is capped (``max_num`` = ``absolute_max``, see
+    ``limited_formset``), with its messages in the user's language."""
 
     default_error_messages = {
         "missing_management_form": _(
@@ -274,6 +269,14 @@ class LimitedFormSet(forms.BaseFormSet):
         if management.is_valid() and management.cleaned_data["TOTAL_FORMS"] > self.max_num:
             return self.error_class([self.error_messages["too_many_forms"] % {"num": self.max_num}])
         return self.error_class()
+
+
+def limited_formset(form, formset, *, size: int, **options):
+    """A formset class of ``form`` rows, ``formset`` a LimitedFormSet, that builds and accepts
+    at most ``size`` rows."""
+    return forms.formset_factory(
+        form, formset=formset, max_num=size, absolute_max=size, validate_max=True, **options
+    )
 
 
 class BaseOutputFormSet(LimitedFormSet):
@@ -298,15 +301,13 @@ class BaseOutputFormSet(LimitedFormSet):
         ]
 
 
-OutputFormSet = forms.formset_factory(
+OutputFormSet = limited_formset(
     OutputForm,
-    formset=BaseOutputFormSet,
+    BaseOutputFormSet,
+    size=OUTPUT_ROWS_MAX,
     extra=1,
     can_delete=True,
     can_delete_extra=False,
-    max_num=OUTPUT_ROWS_MAX,
-    absolute_max=OUTPUT_ROWS_MAX,
-    validate_max=True,
 )
 
 
@@ -325,12 +326,7 @@ class PhotoEditForm(forms.Form):
             )
 
     def rows(self):
-        for photo in self.photos:
-            yield {
-                "photo": photo,
-                "caption": self[f"caption_{photo.pk}"],
-                "delete": self[f"delete_{photo.pk}"],
-            }
+        return bound_rows(self, "photo", self.photos, caption="caption_", delete="delete_")
 
     def captions(self) -> dict[int, str]:
         return {
@@ -392,14 +388,7 @@ class BaseNewPhotoFormSet(LimitedFormSet):
         return [form.photo_input() for form in self.forms if form.cleaned_data.get("processed")]
 
 
-NewPhotoFormSet = forms.formset_factory(
-    NewPhotoForm,
-    formset=BaseNewPhotoFormSet,
-    extra=3,
-    max_num=NEW_PHOTOS_MAX,
-    absolute_max=NEW_PHOTOS_MAX,
-    validate_max=True,
-)
+NewPhotoFormSet = limited_formset(NewPhotoForm, BaseNewPhotoFormSet, size=NEW_PHOTOS_MAX, extra=3)
 
 
 # --- The officer's sign-off: returning or reopening a log takes a reason ------------------------

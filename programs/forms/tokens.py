@@ -11,7 +11,7 @@ from programs.services.tokens import FormToken
 
 
 class OneTimeTokenField(forms.UUIDField):
-    """The hidden one-time token of a form that changes something (services.claim_form).
+    """The hidden one-time token of a form that changes something (``services.tokens``).
 
     A fresh token each time the form is shown; a re-shown form (errors, "add a row") keeps the
     one posted, since nothing was carried out yet. Optional, so a post without one is carried
@@ -28,8 +28,8 @@ class OneTimeTokenField(forms.UUIDField):
 
 def posted_token(request) -> FormToken | None:
     """The one-time token of the form posted in ``request``, with a digest of everything sent
-    with it (address, fields, file names and sizes), so that services.claim_form can tell a
-    re-sent copy from a form changed after it was sent. None without a valid token."""
+    with it (address, fields, file names and sizes), so that ``services.tokens.claim_form`` can
+    tell a re-sent copy from a form changed after it was sent. None without a valid token."""
     try:
         value = uuid.UUID(str(request.POST.get("token", "")))
     except ValueError:
@@ -56,6 +56,16 @@ class VersionForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     token = OneTimeTokenField()
+
+
+def posted_write(request, form) -> dict:
+    """What a session write takes from a valid posted ``form``: the user who sends it, the
+    version the form was opened on and the form's one-time token."""
+    return {
+        "user": request.user,
+        "version": form.cleaned_data["version"],
+        "token": posted_token(request),
+    }
 
 
 def carry_current_version(form, version: int) -> None:

@@ -22,7 +22,7 @@ from programs.models import FormSubmission, LabourSession
 
 @dataclass(frozen=True)
 class FormToken:
-    """A form's one-time token and a digest of what was sent with it (forms.posted_token)."""
+    """A form's one-time token and a digest of what was sent with it (forms.tokens.posted_token)."""
 
     value: uuid.UUID
     digest: str = ""

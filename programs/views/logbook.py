@@ -23,7 +23,7 @@ from programs.forms.logbook import (
     OutputFormSet,
     PhotoEditForm,
 )
-from programs.forms.tokens import carry_current_version, posted_token
+from programs.forms.tokens import carry_current_version, posted_token, posted_write
 from programs.services import logbook, tokens
 from programs.text import plain_decimal
 
@@ -148,12 +148,7 @@ def _save(request, session, forms: dict, *, submit: bool):
     )
     try:
         return logbook.session_log_save(
-            session=session,
-            user=request.user,
-            version=cleaned["version"],
-            data=data,
-            submit=submit,
-            token=posted_token(request),
+            session=session, data=data, submit=submit, **posted_write(request, log_form)
         )
     except logbook.StaleEditError as error:
         messages.error(

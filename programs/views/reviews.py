@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from programs import permissions, selectors
 from programs.forms.logbook import ReopenForm, ReturnForm
-from programs.forms.tokens import VersionForm, posted_token
+from programs.forms.tokens import VersionForm, posted_token, posted_write
 from programs.models import LabourSession
 from programs.services import logbook, tokens
 
@@ -51,12 +51,7 @@ def session_log_confirm(request, pk):
         _stale_message(request)
     else:
         try:
-            logbook.session_log_confirm(
-                session=session,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                token=posted_token(request),
-            )
+            logbook.session_log_confirm(session=session, **posted_write(request, form))
         except logbook.StaleEditError:
             _stale_message(request)
         except ValidationError as error:
@@ -139,9 +134,7 @@ def _review_with_reason(request, pk, review: _ReasonReview):
         try:
             review.write(
                 session=session,
-                user=request.user,
-                version=data["version"],
-                token=posted_token(request),
+                **posted_write(request, form),
                 **{review.reason_argument: data["reason"]},
             )
         except logbook.StaleEditError as error:

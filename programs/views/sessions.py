@@ -11,7 +11,13 @@ from django.views.decorators.http import require_http_methods
 from programs import permissions, selectors
 from programs.forms.planner import PlanForm, cell_overrides
 from programs.forms.sessions import PostponeForm, ReasonForm, SessionForm
-from programs.forms.tokens import TokenForm, VersionForm, carry_current_version, posted_token
+from programs.forms.tokens import (
+    TokenForm,
+    VersionForm,
+    carry_current_version,
+    posted_token,
+    posted_write,
+)
 from programs.services import planner, tokens
 from programs.services import sessions as session_services
 
@@ -116,11 +122,7 @@ def session_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             session_services.session_update(
-                session=session,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                token=posted_token(request),
-                **form.field_values(),
+                session=session, **posted_write(request, form), **form.field_values()
             )
         except session_services.StaleEditError as error:
             _stale(request, form, error.current)
@@ -156,13 +158,7 @@ def _status_changed(request, session, form_class, replacement=None):
 def _carry_out(request, session, form):
     """Postpone or cancel ``session`` as ``form`` says; returns the replacement, if any."""
     data = form.cleaned_data
-    common = {
-        "session": session,
-        "user": request.user,
-        "reason": data["reason"],
-        "version": data["version"],
-        "token": posted_token(request),
-    }
+    common = {"session": session, "reason": data["reason"], **posted_write(request, form)}
     if isinstance(form, PostponeForm):
         return session_services.session_postpone(
             **common, new_date=data.get("new_date"), new_start_time=data.get("new_start_time")
