@@ -1,15 +1,15 @@
 """Choosing session dates for a month: the pure part of the month planner.
 
 No database access here, so the rules (allowed weekdays, public holidays, days a cell already
-uses, month edges) are unit-tested directly. ``services.month_plan_*`` feeds it from the
-database and writes the result.
+uses, month edges) are unit-tested directly. ``services.planner`` feeds it from the database
+and writes the result. ``Month`` (a calendar month) and the public holidays live here too.
 """
 
 import calendar
 import datetime
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 
 import holidays
 from django.utils.translation import get_language, gettext
@@ -116,6 +116,49 @@ class DateChoice:
     missing: int = 0
 
 
+def _weekends(month: Month, allowed_weekdays, not_before, not_after) -> list[list[datetime.date]]:
+    """The month's candidate days grouped by calendar week ("weekends"), in order."""
+    allowed = set(allowed_weekdays)
+    weeks: dict[int, list[datetime.date]] = {}
+    for day in month.days():
+        if day.weekday() not in allowed:
+            continue
+        if (not_before and day < not_before) or (not_after and day > not_after):
+            continue
+        weeks.setdefault(day.isocalendar()[1], []).append(day)
+    return [weeks[key] for key in sorted(weeks, key=lambda k: weeks[k][0])]
+
+
+def _search_order(target: int, count: int, used: set[int]) -> list[int]:
+    """Nearest weekends first, preferring later ones: target, +1, -1, +2, -2…; a week already
+    used is tried only when no other week has a free day."""
+    order = sorted(range(count), key=lambda i: (abs(i - target), i < target))
+    return [i for i in order if i not in used] + [i for i in order if i in used]
+
+
+def _blocker(day, *, holiday_names, taken, chosen) -> str | None:
+    """Why ``day`` cannot be chosen, or None when it is free."""
+    if day in holiday_names:
+        return gettext("public holiday: %(name)s") % {"name": holiday_names[day]}
+    if day in taken:
+        return gettext("the cell already has a session that day")
+    if day in chosen:
+        return gettext("already chosen for another session")
+    return None
+
+
+def _first_free(days, blocker, skipped: list | None) -> datetime.date | None:
+    """The first day of ``days`` that ``blocker`` lets through; the days passed over are noted
+    in ``skipped`` with their reason, when given."""
+    for day in days:
+        reason = blocker(day)
+        if reason is None:
+            return day
+        if skipped is not None and (day, reason) not in skipped:
+            skipped.append((day, reason))
+    return None
+
+
 def choose_dates(
     *,
     month: Month,
@@ -137,47 +180,20 @@ def choose_dates(
     then before, is taken.
     """
     holiday_names = holiday_names if holiday_names is not None else public_holidays(month)
-    allowed = set(allowed_weekdays)
-    weeks: dict[int, list[datetime.date]] = {}
-    for day in month.days():
-        if day.weekday() not in allowed:
-            continue
-        if (not_before and day < not_before) or (not_after and day > not_after):
-            continue
-        weeks.setdefault(day.isocalendar()[1], []).append(day)
-    groups = [weeks[key] for key in sorted(weeks, key=lambda k: weeks[k][0])]
+    groups = _weekends(month, allowed_weekdays, not_before, not_after)
     choice = DateChoice()
     if not groups or count < 1:
         choice.missing = max(count, 0)
         return choice
 
-    def blocker(day):
-        if day in holiday_names:
-            return gettext("public holiday: %(name)s") % {"name": holiday_names[day]}
-        if day in taken:
-            return gettext("the cell already has a session that day")
-        if day in choice.dates:
-            return gettext("already chosen for another session")
-        return None
-
+    blocker = partial(_blocker, holiday_names=holiday_names, taken=taken, chosen=choice.dates)
     start = len(groups) - 1 if preferred_week >= LAST_WEEK else min(preferred_week, len(groups)) - 1
     step = max(1, len(groups) // count)
     used_weeks: set[int] = set()
     for n in range(count):
         target = (start + n * step) % len(groups)
-        # Nearest weekends first, preferring later ones: target, +1, -1, +2, -2…
-        order = sorted(range(len(groups)), key=lambda i: (abs(i - target), i < target))
-        # A week already used is tried only when no other week has a free day.
-        order = [i for i in order if i not in used_weeks] + [i for i in order if i in used_weeks]
-        for index in order:
-            free = None
-            for day in groups[index]:
-                reason = blocker(day)
-                if reason is None:
-                    free = day
-                    break
-                if index == target and (day, reason) not in choice.skipped:
-                    choice.skipped.append((day, reason))
+        for index in _search_order(target, len(groups), used_weeks):
+            free = _first_free(groups[index], blocker, choice.skipped if index == target else None)
             if free:
                 choice.dates.append(free)
                 used_weeks.add(index)

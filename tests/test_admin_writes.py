@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
 
-from programs import services
 from programs.models import LabourSession, Photo, SessionChange, WorkOutput
+from programs.services import sessions as session_services
 from tests import factories
 
 SATURDAY = datetime.date(2031, 3, 8)
@@ -274,7 +274,9 @@ def test_a_held_session_with_a_confirmed_log_is_read_only_in_the_admin(client, w
 def test_the_service_edits_only_planned_sessions(world, session):
     LabourSession.objects.filter(pk=session.pk).update(status="postponed", status_reason="Mưa")
     with pytest.raises(ValidationError):
-        services.session_update(session=session, user=world["admin"], version=1, partner="Khác")
+        session_services.session_update(
+            session=session, user=world["admin"], version=1, partner="Khác"
+        )
     session.refresh_from_db()
     assert (session.partner, session.version) == ("Chi bộ thôn", 1)
 

@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from programs import services
 from programs.models import (
     Attendance,
     CalendarFeed,
@@ -30,6 +29,7 @@ from programs.models import (
     SessionChange,
 )
 from programs.planning import Month
+from programs.services import sessions as session_services
 from tests import factories
 
 LogStatus = LabourSession.LogStatus
@@ -779,11 +779,11 @@ def test_token_from_another_session_given_to_a_service_is_refused(world, planned
         cell=world["cell"], village=world["village"], directive=world["directive"], date=SUNDAY
     )
     token = uuid.uuid4()
-    services.session_cancel(
+    session_services.session_cancel(
         session=planned, user=world["officer"], reason="Mưa", version=1, token=token
     )
     with pytest.raises(ValidationError, match="already sent once for something else"):
-        services.session_cancel(
+        session_services.session_cancel(
             session=other, user=world["officer"], reason="Mưa", version=1, token=token
         )
     other.refresh_from_db()

@@ -15,7 +15,6 @@ from django.db.models import Count
 from django.utils import timezone
 from PIL import Image
 
-from programs import logbook
 from programs.demo import AGENCY_CELLS, _schedule, demo_load
 from programs.models import (
     Assignment,
@@ -34,7 +33,8 @@ from programs.models import (
 )
 from programs.photos import process_upload
 from programs.planning import Month, public_holidays
-from programs.services import session_create
+from programs.services import logbook
+from programs.services.sessions import session_create
 
 DEMO_USERS = ["admin", "officer", "viewer", "secretary", "secretary2", "host"]
 

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from programs import services
 from programs.models import CalendarFeed, LabourSession, VillageName
+from programs.services import preferences
 from tests import factories
 
 FEED = reverse("programs:calendar-feed")
@@ -49,7 +49,7 @@ def test_feed_lists_the_users_visible_sessions_with_local_start_times(client, wo
         directive=world["directive"],
         date=soon,
     )
-    feed = services.calendar_feed_for(world["secretary"])
+    feed = preferences.calendar_feed_for(world["secretary"])
     response = client.get(FEED, {"token": feed.token})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
@@ -97,7 +97,7 @@ def test_feed_period_and_statuses(client, world):
     )
     held = make(today - datetime.timedelta(days=5), status=LabourSession.Status.HELD)
     events = _events(
-        client.get(FEED, {"token": services.calendar_feed_for(world["officer"]).token})
+        client.get(FEED, {"token": preferences.calendar_feed_for(world["officer"]).token})
     )
     assert set(events) == {_uid(s) for s in (recent, ahead, postponed, held)}
     assert _uid(too_old) not in events and _uid(too_far) not in events
@@ -124,7 +124,9 @@ def test_location_uses_the_village_name_of_the_sessions_date(client, world, soon
     new = factories.session(
         cell=world["cell"], village=world["village"], directive=world["directive"], date=soon
     )
-    events = _events(client.get(FEED, {"token": services.calendar_feed_for(world["admin"]).token}))
+    events = _events(
+        client.get(FEED, {"token": preferences.calendar_feed_for(world["admin"]).token})
+    )
     assert str(events[_uid(old)]["location"]).startswith("thôn Phiêng Luông cũ, xã Bình An")
     assert str(events[_uid(new)]["location"]).startswith("thôn Phiêng Luông, xã Bình An")
 
@@ -141,12 +143,12 @@ def test_location_uses_the_village_name_of_the_sessions_date(client, world, soon
     ],
 )
 def test_missing_or_unknown_token_is_404(client, world, params):
-    services.calendar_feed_for(world["officer"])
+    preferences.calendar_feed_for(world["officer"])
     assert client.get(FEED, params).status_code == 404
 
 
 def test_inactive_users_token_is_404(client, world):
-    feed = services.calendar_feed_for(world["officer"])
+    feed = preferences.calendar_feed_for(world["officer"])
     world["officer"].is_active = False
     world["officer"].save()
     assert client.get(FEED, {"token": feed.token}).status_code == 404
@@ -156,7 +158,7 @@ def test_reset_revokes_the_old_token_and_the_new_one_works(client, world, soon):
     session = factories.session(
         cell=world["cell"], village=world["village"], directive=world["directive"], date=soon
     )
-    old_token = services.calendar_feed_for(world["officer"]).token
+    old_token = preferences.calendar_feed_for(world["officer"]).token
     client.force_login(world["officer"])
     response = client.post(RESET)
     assert response.status_code == 302
@@ -178,7 +180,7 @@ def test_reset_says_so_and_the_settings_page_shows_the_new_address(client, world
 
 
 def test_get_on_reset_is_not_allowed(client, world):
-    feed = services.calendar_feed_for(world["officer"])
+    feed = preferences.calendar_feed_for(world["officer"])
     client.force_login(world["officer"])
     assert client.get(RESET).status_code == 405
     feed_after = CalendarFeed.objects.get(user=world["officer"])
@@ -223,7 +225,7 @@ def test_feed_query_count_does_not_grow_with_sessions(
         cell=world["cell"], village=world["village"], directive=world["directive"], date=soon
     )
     _former_name(world["village"], world["commune"], "Tên cũ")
-    token = services.calendar_feed_for(world["officer"]).token
+    token = preferences.calendar_feed_for(world["officer"]).token
     with CaptureQueriesContext(connection) as few:
         assert len(_events(client.get(FEED, {"token": token}))) == 1
     for n in range(30):

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from programs.forms import NEW_PHOTOS_MAX, OUTPUT_ROWS_MAX
+from programs.forms.logbook import NEW_PHOTOS_MAX, OUTPUT_ROWS_MAX
 from programs.models import LabourSession, SessionChange, WorkOutput
 from programs.planning import Month, holiday_name
 from programs.reports.periods import PeriodError, date_window, parse_period

@@ -14,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from programs import logbook
 from programs.models import (
     Attendance,
     FormSubmission,
@@ -26,6 +25,7 @@ from programs.models import (
     WorkOutput,
     WorkType,
 )
+from programs.services import logbook
 from tests import factories
 
 SESSION_DAY = datetime.date(2026, 3, 7)  # a Saturday, in the past for these tests

@@ -1,4 +1,4 @@
-"""programs.logbook: saving a session's log and its sign-off, at the service level."""
+"""programs.services.logbook: saving a session's log and its sign-off, at the service level."""
 
 import datetime
 import io
@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image
 
-from programs import logbook
 from programs.models import (
     Attendance,
     FormSubmission,
@@ -24,6 +23,7 @@ from programs.models import (
     WorkType,
 )
 from programs.photos import process_upload
+from programs.services import logbook
 from tests import factories
 
 SESSION_DAY = datetime.date(2026, 3, 7)  # a Saturday

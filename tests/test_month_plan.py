@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from programs import services
 from programs.models import LabourSession, SessionChange
 from programs.planning import Month
+from programs.services import planner
 from tests import factories
 
 PLAN_URL = reverse("programs:session-plan")
@@ -162,8 +162,8 @@ def test_failure_creates_nothing(world, next_month, monkeypatch):
         raise IntegrityError("simulated")
 
     monkeypatch.setattr(SessionChange.objects, "bulk_create", broken)
-    with pytest.raises(services.PlanError):
-        services.month_plan_create(
+    with pytest.raises(planner.PlanError):
+        planner.month_plan_create(
             user=world["officer"],
             committee=world["committee"],
             directive=world["directive"],
@@ -176,8 +176,8 @@ def test_directive_not_in_force_is_refused(world, next_month):
     directive = world["directive"]
     directive.effective_until = timezone.localdate() - datetime.timedelta(days=1)
     directive.save()
-    with pytest.raises(services.PlanError):
-        services.month_plan_preview(
+    with pytest.raises(planner.PlanError):
+        planner.month_plan_preview(
             committee=world["committee"], directive=directive, month=next_month
         )
 
@@ -188,7 +188,7 @@ def test_closed_assignment_is_not_planned(world, next_month):
     Assignment.objects.filter(cell=world["other_cell"]).update(
         ends_on=timezone.localdate() - datetime.timedelta(days=400)
     )
-    preview = services.month_plan_preview(
+    preview = planner.month_plan_preview(
         committee=world["committee"], directive=world["directive"], month=next_month
     )
     assert [row.cell for row in preview.rows] == [world["cell"]]

@@ -13,9 +13,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from programs import places
 from programs.models import Assignment, Commune, LabourSession, Village, VillageName
 from programs.selectors.places import planned_sessions_affected_by_move
+from programs.services import places
 from tests import factories
 
 REFORM = datetime.date(2025, 7, 1)
@@ -426,7 +426,7 @@ def test_admin_warns_about_sessions_left_behind_by_a_move(client, world):
 
 
 def test_page_forms_label_villages_with_their_commune_and_period(world, reform):
-    from programs.forms import SessionForm
+    from programs.forms.sessions import SessionForm
 
     _old, new = reform
     factories.village(commune=new, name="Phiêng Luông")

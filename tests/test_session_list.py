@@ -250,7 +250,7 @@ def test_query_count_is_the_same_for_one_and_fifty_cells(
 
 
 def test_long_cell_and_village_lists_wait_for_a_committee(client, world, monkeypatch):
-    from programs.forms import SessionFilterForm
+    from programs.forms.filters import SessionFilterForm
 
     monkeypatch.setattr(SessionFilterForm, "OPTION_LIMIT", 1)
     other = factories.cell(committee=world["outsider_committee"])

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from programs import logbook, selectors, text
+from programs import selectors, text
 from programs.models import Attendance, LabourSession, Member, Photo, SessionChange, WorkOutput
+from programs.services import logbook
 from tests import factories
 
 SATURDAY = datetime.date(2026, 3, 7)

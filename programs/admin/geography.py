@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from programs import permissions, places
-from programs.forms import check_in_window
+from programs import permissions
+from programs.forms.fields import check_in_window
 from programs.models import Commune, District, Household, Province, Village, VillageName
+from programs.services import places
 
 from .base import ScopedAdmin, ScopedInline
 from .history import ValueHistoryMixin
@@ -26,7 +27,7 @@ CHANGE_FIELDS = ["changed_on", "correction"]
 
 
 class RenameForm(forms.ModelForm):
-    """A change form whose renames keep the former name (``programs.places``)."""
+    """A change form whose renames keep the former name (``programs.services.places``)."""
 
     changed_on = forms.DateField(
         label=_("Change takes effect on"),
@@ -213,7 +214,7 @@ class VillageAdmin(
         return [*fields, *CHANGE_FIELDS]
 
     def save_model(self, request, obj, form, change):
-        """Through ``programs.places``: a rename or a move keeps the former name."""
+        """Through ``programs.services.places``: a rename or a move keeps the former name."""
         if change:
             saved = places.village_update(
                 village=obj,

@@ -1,9 +1,9 @@
 """Sessions in the admin site: their core fields go through the same services as the pages.
 
-A session's fields are saved by ``services.session_create`` / ``services.session_update``
+A session's fields are saved by ``services.sessions.session_create`` / ``session_update``
 (version check under a row lock, history entry). What its log records — attendance, work done,
 photos, the counts of people not listed by name, notes — is shown read-only, with a link to the
-log page that writes it through ``programs.logbook`` (photos re-encoded without their GPS
+log page that writes it through ``programs.services.logbook`` (photos re-encoded without their GPS
 position, real thumbnails, sign-off rules).
 """
 
@@ -17,8 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from programs import services
-from programs.forms import check_holiday, check_in_window, holiday_confirmation_field
+from programs.forms.fields import check_holiday, check_in_window, holiday_confirmation_field
 from programs.models import (
     Attendance,
     LabourSession,
@@ -26,6 +25,7 @@ from programs.models import (
     WorkOutput,
     WorkType,
 )
+from programs.services import sessions as session_services
 
 from .base import ScopedAdmin, ScopedInline
 from .labels import PlaceLabelMixin
@@ -218,7 +218,7 @@ class LabourSessionAdmin(ScopedAdmin, PlaceLabelMixin, FoldedSearchMixin, admin.
         return super().get_form(request, obj, change, **kwargs)
 
     def has_change_permission(self, request, obj=None):
-        # Only a planned session is edited (services.session_update says so too); a held,
+        # Only a planned session is edited (services.sessions.session_update says so too); a held,
         # postponed or cancelled one is shown read-only, its log on the log page.
         if obj is not None and not obj.is_open:
             return False
@@ -227,7 +227,7 @@ class LabourSessionAdmin(ScopedAdmin, PlaceLabelMixin, FoldedSearchMixin, admin.
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.StaleEditError:
+        except session_services.StaleEditError:
             self.message_user(request, stale_message(), level=messages.ERROR)
         except ValidationError as error:
             # What the service refused at the last moment (another save got there first):
@@ -259,11 +259,11 @@ class LabourSessionAdmin(ScopedAdmin, PlaceLabelMixin, FoldedSearchMixin, admin.
             if name in form.cleaned_data and (not change or name in form.changed_data)
         }
         if change:
-            saved = services.session_update(
+            saved = session_services.session_update(
                 session=obj, user=request.user, version=form.cleaned_data["version"], **fields
             )
         else:
-            saved = services.session_create(user=request.user, **fields)
+            saved = session_services.session_create(user=request.user, **fields)
         # The admin goes on with ``obj`` (its history entry, the redirect): make it the saved row.
         obj.pk = saved.pk
         obj.refresh_from_db()

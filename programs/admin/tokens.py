@@ -2,9 +2,9 @@
 
 A double click on "Lưu", or a phone re-sending the form, would otherwise add a household or a
 member twice. Each form carries a fresh token (``templates/admin/programs/change_form.html``);
-the save claims it inside the admin's transaction (``services.claim_form``), so a copy that
-arrives later, or at the same moment (it waits for the first to commit), changes nothing and is
-answered like the first: back to the list with a message.
+the save claims it inside the admin's transaction (``services.tokens.claim_form``), so a copy
+that arrives later, or at the same moment (it waits for the first to commit), changes nothing
+and is answered like the first: back to the list with a message.
 """
 
 import uuid
@@ -14,8 +14,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from programs import services
-from programs.forms import posted_token
+from programs.forms.tokens import posted_token
+from programs.services import tokens
 
 
 class OneTimeFormAdmin:
@@ -26,11 +26,11 @@ class OneTimeFormAdmin:
         # A copy of a form already carried out is answered before its data is judged again
         # (its version is no longer the current one, say); one arriving at the same moment
         # finds the token taken when it saves.
-        if posted and services.form_submission(posted_token(request)) is not None:
+        if posted and tokens.form_submission(posted_token(request)) is not None:
             return self._already_saved(request)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.FormAlreadyDone:
+        except tokens.FormAlreadyDone:
             return self._already_saved(request)
 
     def _already_saved(self, request):
@@ -42,7 +42,7 @@ class OneTimeFormAdmin:
 
     def save_form(self, request, form, change):
         # Called inside the admin's transaction, just before anything is written.
-        services.claim_form(posted_token(request), user=request.user)
+        tokens.claim_form(posted_token(request), user=request.user)
         return super().save_form(request, form, change)
 
 

@@ -5,10 +5,10 @@ commune is therefore a record with a validity period (the new xã Bình An is a 
 from the old one), and a village keeps the names and communes it had before (``VillageName``),
 so a report about 2022 still prints "xã Bình An, huyện Lâm Bình".
 
-Renames go through ``programs.places`` (``village_update``, ``commune_update``), which write the
-former name with its end date; a plain rename of a commune keeps the old name as a record of
-its own that ends the day before (see ``commune_update``), so everything that prints a commune
-for a date keeps working through the villages' former names.
+Renames go through ``programs.services.places`` (``village_update``, ``commune_update``), which
+write the former name with its end date; a plain rename of a commune keeps the old name as a
+record of its own that ends the day before (see ``commune_update``), so everything that prints a
+commune for a date keeps working through the villages' former names.
 """
 
 import datetime

@@ -5,9 +5,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, StepValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Mod
+from django.db.models.lookups import Exact
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -297,6 +299,19 @@ class LabourSession(TimeStampedModel):
         return self.status in (self.Status.PLANNED, self.Status.HELD) and not self.log_is_locked
 
 
+# The workdays one person may be counted for at one session: whole or half days, 0.5 to 3. The
+# model's validators, its database constraint, the log form's field (and through it the page's
+# input) all read these, with the messages below (which name the same numbers).
+WORKDAYS_MIN = Decimal("0.5")
+WORKDAYS_MAX = Decimal("3")
+WORKDAYS_STEP = Decimal("0.5")
+WORKDAYS_MESSAGES = {
+    "min_value": _("At least half a workday (0.5)."),
+    "max_value": _("At most 3 workdays for one person."),
+    "step_size": _("Count whole or half days: 0.5, 1, 1.5 … 3."),
+}
+
+
 class Attendance(models.Model):
     """A named person at a session (one person-visit, lượt người).
 
@@ -318,7 +333,11 @@ class Attendance(models.Model):
         max_digits=3,
         decimal_places=1,
         default=Decimal("1"),
-        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("3"))],
+        validators=[
+            MinValueValidator(WORKDAYS_MIN, WORKDAYS_MESSAGES["min_value"]),
+            MaxValueValidator(WORKDAYS_MAX, WORKDAYS_MESSAGES["max_value"]),
+            StepValueValidator(WORKDAYS_STEP, WORKDAYS_MESSAGES["step_size"]),
+        ],
     )
     category = models.CharField(_("category"), max_length=20, choices=Member.Category.choices)
     level = models.CharField(_("level"), max_length=10, choices=Member.Level.choices)
@@ -334,9 +353,12 @@ class Attendance(models.Model):
                 violation_error_message=_("This person is already listed at this session."),
             ),
             models.CheckConstraint(
-                condition=Q(workdays__gt=0, workdays__lte=3),
+                # Exact on both backends: multiples of 0.5 are exact in binary floating point
+                # too (SQLite computes MOD on floats).
+                condition=Q(workdays__gte=WORKDAYS_MIN, workdays__lte=WORKDAYS_MAX)
+                & Exact(Mod("workdays", Value(WORKDAYS_STEP)), 0),
                 name="attendance_workdays_range",
-                violation_error_message=_("Workdays for one person must be above 0 and at most 3."),
+                violation_error_message=WORKDAYS_MESSAGES["step_size"],
             ),
         ]
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from programs import permissions, selectors
-from programs.forms import SessionFilterForm
+from programs.forms.filters import SessionFilterForm
 from programs.models import LabourSession, Weekday
 from programs.planning import Month
 

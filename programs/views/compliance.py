@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs import permissions, selectors
-from programs.forms import MonthField
+from programs.forms.fields import MonthField
 from programs.planning import Month, months_between
 
 # An unqualified period shows the current month and the five before it: half a year.

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from programs import selectors, services
-from programs.forms import TokenForm, posted_token
+from programs import selectors
+from programs.forms.tokens import TokenForm, posted_token
 from programs.models import CalendarFeed, LabourSession
+from programs.services import preferences
 
 FEED_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -99,7 +100,7 @@ def _calendar(request, sessions) -> icalendar.Calendar:
 @require_safe
 def calendar_feed_settings(request):
     """The user's feed address (created on the first visit) and how to subscribe to it."""
-    feed = services.calendar_feed_for(request.user)
+    feed = preferences.calendar_feed_for(request.user)
     url = _feed_url(request, feed)
     return render(
         request,
@@ -117,7 +118,7 @@ def calendar_feed_settings(request):
 @require_POST
 def calendar_feed_reset(request):
     # A second copy of this form (a double tap) changes nothing: the address the first made stays.
-    services.calendar_feed_reset(user=request.user, token=posted_token(request))
+    preferences.calendar_feed_reset(user=request.user, token=posted_token(request))
     messages.success(
         request,
         _(

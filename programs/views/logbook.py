@@ -6,8 +6,6 @@ row" and "add a photo". A save that fails (bad data, a bad upload, a stale versi
 re-renders from what was posted, never from the database, so nothing typed is lost.
 """
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -17,15 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from programs import logbook, permissions, selectors, services
-from programs.forms import (
+from programs import permissions, selectors
+from programs.forms.logbook import (
     AttendanceForm,
     LogForm,
     NewPhotoFormSet,
     OutputFormSet,
     PhotoEditForm,
-    posted_token,
 )
+from programs.forms.tokens import carry_current_version, posted_token, posted_write
+from programs.services import logbook, tokens
 from programs.text import plain_decimal
 
 SAVE_ACTIONS = {"draft", "submit"}
@@ -149,12 +148,7 @@ def _save(request, session, forms: dict, *, submit: bool):
     )
     try:
         return logbook.session_log_save(
-            session=session,
-            user=request.user,
-            version=cleaned["version"],
-            data=data,
-            submit=submit,
-            token=posted_token(request),
+            session=session, data=data, submit=submit, **posted_write(request, log_form)
         )
     except logbook.StaleEditError as error:
         messages.error(
@@ -165,14 +159,9 @@ def _save(request, session, forms: dict, *, submit: bool):
                 "current log; saving this form again replaces it with yours."
             ),
         )
-        # The form now carries the current version, so a deliberate second save goes through,
-        # and a fresh one-time token (this one may have been used already, when the page was
-        # sent, then shown again by the browser's Back button). The forms are already cleaned;
-        # only the values shown in the hidden fields change.
-        posted = log_form.data.copy()
-        posted["version"] = error.current.version
-        posted["token"] = str(uuid.uuid4())
-        log_form.data = posted
+        # A fresh token too: this one may have been used already, when the page was sent, then
+        # shown again by the browser's Back button.
+        carry_current_version(log_form, error.current.version)
     except ValidationError as error:
         log_form.add_error(None, ValidationError(error.messages))
     return None
@@ -190,55 +179,27 @@ def _closed_page(request, session, status=200):
     return render(request, "sessions/log.html", {"session": session, "closed": True}, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def session_log(request, pk):
-    session = permissions.get_session_for_log_or_404(request.user, pk)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST" and services.form_already_done(posted_token(request), session):
-        # The phone re-sent a form that was already carried out: answer as the first time.
-        if action in SAVE_ACTIONS:
-            return _saved(request, session, submit=action == "submit")
-        messages.info(request, _("This log was already saved; it was not saved twice."))
-        return redirect(session.get_absolute_url())
-    if not session.can_be_logged:
-        if request.method == "POST":
-            if session.log_is_locked:
-                message = _("This log is confirmed and locked; your changes were not saved.")
-            else:
-                message = _("A postponed or cancelled session has no log; nothing was saved.")
-            messages.error(request, message)
-            return _closed_page(request, session, status=403)
+def _already_saved(request, session, action):
+    """The phone re-sent a form that was already carried out: answer as the first time."""
+    if action in SAVE_ACTIONS:
+        return _saved(request, session, submit=action == "submit")
+    messages.info(request, _("This log was already saved; it was not saved twice."))
+    return redirect(session.get_absolute_url())
+
+
+def _closed(request, session):
+    """The page of a log that cannot change now; a post to it saves nothing."""
+    if request.method != "POST":
         return _closed_page(request, session)
-
-    found, searched = [], False
-    if request.method == "POST":
-        data, files = request.POST, request.FILES
-        listed_ids = [pk for pk in data.getlist("listed") if _is_number(pk)]
-        log = selectors.log_data(session, listed_ids=listed_ids)
-        if action == "find":
-            searched = True
-            # No name holds a NUL byte, and PostgreSQL refuses one in a query.
-            query = data.get("search", "")[:120].replace("\x00", "")
-            found = selectors.find_members(session, query, exclude=[m.pk for m in log.members])
-            log.members += found
-        elif action == "add_output":
-            data = _one_more(data, "outputs")
-        elif action == "add_photo":
-            data = _one_more(data, "photos")
-        data = _with_default_workdays(data, log)
-        forms = _build_forms(session, log, data, files, found_ids={m.pk for m in found})
-        if action in SAVE_ACTIONS:
-            saved = _save(request, session, forms, submit=action == "submit")
-            if saved is not None:
-                return _saved(request, saved, submit=action == "submit")
-        else:
-            _hold_judgement(forms)
+    if session.log_is_locked:
+        message = _("This log is confirmed and locked; your changes were not saved.")
     else:
-        files = None
-        log = selectors.log_data(session)
-        forms = _build_forms(session, log)
+        message = _("A postponed or cancelled session has no log; nothing was saved.")
+    messages.error(request, message)
+    return _closed_page(request, session, status=403)
 
+
+def _page(request, session, forms: dict, *, action="", files=None, found=()):
     return render(
         request,
         "sessions/log.html",
@@ -247,10 +208,51 @@ def session_log(request, pk):
             "photos_to_choose_again": bool(files),
             "reshown": request.method == "POST",
             "action": action,
-            "searched": searched,
-            "found": found,
+            "searched": action == "find",
+            "found": list(found),
             "is_future": session.date > timezone.localdate(),
             "field_errors": _has_field_errors(forms),
             **forms,
         },
     )
+
+
+def _posted(request, session, action):
+    """A post: save it (draft or submit), or show it again with people found, a row or a
+    photo slot added."""
+    data, files = request.POST, request.FILES
+    listed_ids = [pk for pk in data.getlist("listed") if _is_number(pk)]
+    log = selectors.log_data(session, listed_ids=listed_ids)
+    found = []
+    if action == "find":
+        # No name holds a NUL byte, and PostgreSQL refuses one in a query.
+        query = data.get("search", "")[:120].replace("\x00", "")
+        found = selectors.find_members(session, query, exclude=[m.pk for m in log.members])
+        log.members += found
+    elif action == "add_output":
+        data = _one_more(data, "outputs")
+    elif action == "add_photo":
+        data = _one_more(data, "photos")
+    data = _with_default_workdays(data, log)
+    forms = _build_forms(session, log, data, files, found_ids={m.pk for m in found})
+    if action not in SAVE_ACTIONS:
+        _hold_judgement(forms)
+    else:
+        saved = _save(request, session, forms, submit=action == "submit")
+        if saved is not None:
+            return _saved(request, saved, submit=action == "submit")
+    return _page(request, session, forms, action=action, files=files, found=found)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_log(request, pk):
+    session = permissions.get_session_for_log_or_404(request.user, pk)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if request.method == "POST" and tokens.form_already_done(posted_token(request), session):
+        return _already_saved(request, session, action)
+    if not session.can_be_logged:
+        return _closed(request, session)
+    if request.method == "POST":
+        return _posted(request, session, action)
+    return _page(request, session, _build_forms(session, selectors.log_data(session)))

@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from programs import permissions, services
-from programs.forms import OneTimeTokenField, posted_token
+from programs import permissions
+from programs.forms.tokens import OneTimeTokenField, posted_token
 from programs.models import Directive, ReportSettings
 from programs.reports import document
 from programs.reports.chart import month_chart
@@ -38,6 +38,7 @@ from programs.reports.exports import period_slug, report_response
 from programs.reports.figures import build_report
 from programs.reports.periods import PeriodError, parse_period
 from programs.reports.scopes import ScopeError, resolve_directive, resolve_scope
+from programs.services import preferences
 
 EXPORT_FORMATS = ("xlsx", "csv")
 
@@ -412,7 +413,7 @@ def report_print(request):
         if settings_form.is_valid():
             cleaned = settings_form.cleaned_data
             try:
-                services.report_settings_save(
+                preferences.report_settings_save(
                     committee=committee,
                     user=request.user,
                     values={name: cleaned[name] for name in ReportSettingsForm.Meta.fields},

@@ -1,6 +1,8 @@
 """The officers' sign-off of session logs: confirm, return for correction, reopen; and the list
 of logs waiting for confirmation."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from programs import logbook, permissions, selectors, services
-from programs.forms import ReasonForm, VersionForm, posted_token
+from programs import permissions, selectors
+from programs.forms.logbook import ReopenForm, ReturnForm
+from programs.forms.tokens import VersionForm, posted_token, posted_write
 from programs.models import LabourSession
+from programs.services import logbook, tokens
 
 REVIEWS_PER_PAGE = 50
 
@@ -38,7 +42,7 @@ def _error_text(error: ValidationError) -> str:
 def session_log_confirm(request, pk):
     session = permissions.get_session_or_404(request.user, pk, write=True)
     form = VersionForm(request.POST)
-    if services.form_already_done(posted_token(request), session):
+    if tokens.form_already_done(posted_token(request), session):
         # A re-sent click: the first one was carried out; answer as it was answered.
         return _confirmed(request, session)
     if session.log_status != LogStatus.SUBMITTED:
@@ -47,13 +51,8 @@ def session_log_confirm(request, pk):
         _stale_message(request)
     else:
         try:
-            logbook.session_log_confirm(
-                session=session,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                token=posted_token(request),
-            )
-        except services.StaleEditError:
+            logbook.session_log_confirm(session=session, **posted_write(request, form))
+        except logbook.StaleEditError:
             _stale_message(request)
         except ValidationError as error:
             messages.error(request, _error_text(error))
@@ -67,99 +66,93 @@ def _confirmed(request, session):
     return redirect(session.get_absolute_url())
 
 
+@dataclass(frozen=True)
+class _ReasonReview:
+    """Returning or reopening a log: both take a reason on a small form."""
+
+    form_class: type
+    expected: str  # the log status it applies to
+    wrong_state: str
+    template: str
+    success: str
+    write: object  # the service
+    reason_argument: str  # the service's name for the reason
+
+
+RETURN = _ReasonReview(
+    form_class=ReturnForm,
+    expected=LogStatus.SUBMITTED,
+    wrong_state=gettext_lazy("Only a log waiting for confirmation can be returned."),
+    template="sessions/review_return.html",
+    success=gettext_lazy("The log was returned to the cell secretary for correction."),
+    write=logbook.session_log_return,
+    reason_argument="comment",
+)
+REOPEN = _ReasonReview(
+    form_class=ReopenForm,
+    expected=LogStatus.CONFIRMED,
+    wrong_state=gettext_lazy("Only a confirmed log can be reopened."),
+    template="sessions/review_reopen.html",
+    success=gettext_lazy("The log was reopened. It can be corrected and must be confirmed again."),
+    write=logbook.session_log_reopen,
+    reason_argument="reason",
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_log_return(request, pk):
-    session = permissions.get_session_or_404(request.user, pk, write=True)
-    return _review_with_reason(
-        request,
-        session,
-        expected=LogStatus.SUBMITTED,
-        wrong_state=_("Only a log waiting for confirmation can be returned."),
-        label=gettext_lazy("What needs correcting"),
-        required=gettext_lazy("Say what needs correcting."),
-        template="sessions/review_return.html",
-        success=_("The log was returned to the cell secretary for correction."),
-    )
+    return _review_with_reason(request, pk, RETURN)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_log_reopen(request, pk):
-    session = permissions.get_session_or_404(request.user, pk, write=True)
-    return _review_with_reason(
-        request,
-        session,
-        expected=LogStatus.CONFIRMED,
-        wrong_state=_("Only a confirmed log can be reopened."),
-        label=gettext_lazy("Reason"),
-        required=gettext_lazy("Give the reason for reopening."),
-        template="sessions/review_reopen.html",
-        success=_("The log was reopened. It can be corrected and must be confirmed again."),
-    )
+    return _review_with_reason(request, pk, REOPEN)
 
 
-def _reason_form(data=None, *, label, required, **kwargs):
-    form = ReasonForm(data, **kwargs)
-    form.fields["reason"].label = label
-    form.fields["reason"].error_messages["required"] = required
-    return form
+def _done(request, session, review: _ReasonReview):
+    messages.success(request, review.success)
+    return redirect(session.get_absolute_url())
 
 
-def _review_with_reason(request, session, *, expected, wrong_state, label, required, **texts):
+def _review_with_reason(request, pk, review: _ReasonReview):
     """Return (comment) or reopen (reason): a small form on GET, the service on POST."""
-    if request.method == "POST" and services.form_already_done(posted_token(request), session):
+    session = permissions.get_session_or_404(request.user, pk, write=True)
+    if request.method == "POST" and tokens.form_already_done(posted_token(request), session):
         # A re-sent form: the first copy was carried out; answer as it was answered.
-        messages.success(request, texts["success"])
+        return _done(request, session, review)
+    if session.log_status != review.expected:
+        messages.error(request, review.wrong_state)
         return redirect(session.get_absolute_url())
-    if session.log_status != expected:
-        messages.error(request, wrong_state)
-        return redirect(session.get_absolute_url())
-    form = _reason_form(
+    form = review.form_class(
         request.POST if request.method == "POST" else None,
-        label=label,
-        required=required,
         initial={"version": session.version},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if expected == LogStatus.SUBMITTED:
-                logbook.session_log_return(
-                    session=session,
-                    user=request.user,
-                    version=data["version"],
-                    comment=data["reason"],
-                    token=posted_token(request),
-                )
-            else:
-                logbook.session_log_reopen(
-                    session=session,
-                    user=request.user,
-                    version=data["version"],
-                    reason=data["reason"],
-                    token=posted_token(request),
-                )
-        except services.StaleEditError as error:
+            review.write(
+                session=session,
+                **posted_write(request, form),
+                **{review.reason_argument: data["reason"]},
+            )
+        except logbook.StaleEditError as error:
             _stale_message(request)
             # Keep what was typed; the form now carries the current version, so sending it
             # again acts on the log as it is now (the page shows its link to check it first).
-            form = _reason_form(
-                label=label,
-                required=required,
-                initial={"version": error.current.version, "reason": data["reason"]},
+            form = review.form_class(
+                initial={"version": error.current.version, "reason": data["reason"]}
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.error_dict.items():
-                    form.add_error("reason" if name in ("comment", "reason") else None, errors)
-            else:
+            if not hasattr(error, "error_dict"):
                 messages.error(request, _error_text(error))
                 return redirect(session.get_absolute_url())
+            for name, errors in error.error_dict.items():
+                form.add_error("reason" if name in ("comment", "reason") else None, errors)
         else:
-            messages.success(request, texts["success"])
-            return redirect(session.get_absolute_url())
-    return render(request, texts["template"], {"form": form, "session": session})
+            return _done(request, session, review)
+    return render(request, review.template, {"form": form, "session": session})
 
 
 @login_required

@@ -1,7 +1,5 @@
 """One session: read, create, edit, postpone, cancel; and the month planner."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,17 +8,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from programs import permissions, selectors, services
-from programs.forms import (
-    PlanForm,
-    PostponeForm,
-    ReasonForm,
-    SessionForm,
+from programs import permissions, selectors
+from programs.forms.planner import PlanForm, cell_overrides
+from programs.forms.sessions import PostponeForm, ReasonForm, SessionForm
+from programs.forms.tokens import (
     TokenForm,
     VersionForm,
-    cell_overrides,
+    carry_current_version,
     posted_token,
+    posted_write,
 )
+from programs.services import planner, tokens
+from programs.services import sessions as session_services
 
 
 def _stale(request, form, current):
@@ -33,10 +32,17 @@ def _stale(request, form, current):
             "saved; they are still in the form below. Check the current values and save again."
         ),
     )
-    posted = form.data.copy()
-    posted["version"] = current.version
-    posted["token"] = str(uuid.uuid4())
-    form.data = posted
+    carry_current_version(form, current.version)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's error on the form: on the field it names when the form has one, else on
+    the whole form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required
@@ -83,7 +89,7 @@ def session_create(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                session = services.session_create(
+                session = session_services.session_create(
                     user=request.user, token=posted_token(request), **form.field_values()
                 )
             except ValidationError as error:
@@ -92,7 +98,7 @@ def session_create(request):
                 return _planned(request, session)
         # A copy of this form sent a moment earlier took the cell's day, so this copy fails
         # validation: answer as that copy did.
-        earlier = services.form_submission(posted_token(request))
+        earlier = tokens.form_submission(posted_token(request))
         if earlier is not None and earlier.session is not None:
             return _planned(request, earlier.session)
     return render(request, "sessions/form.html", {"form": form, "session": None})
@@ -107,7 +113,7 @@ def _saved(request, session):
 @require_http_methods(["GET", "POST"])
 def session_edit(request, pk):
     session = permissions.get_session_or_404(request.user, pk, write=True)
-    if request.method == "POST" and services.form_already_done(posted_token(request), session):
+    if request.method == "POST" and tokens.form_already_done(posted_token(request), session):
         return _saved(request, session)
     if not session.is_open:
         messages.error(request, _("Only a planned session can be edited."))
@@ -115,14 +121,10 @@ def session_edit(request, pk):
     form = SessionForm(request.POST or None, instance=session, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_update(
-                session=session,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                token=posted_token(request),
-                **form.field_values(),
+            session_services.session_update(
+                session=session, **posted_write(request, form), **form.field_values()
             )
-        except services.StaleEditError as error:
+        except session_services.StaleEditError as error:
             _stale(request, form, error.current)
         except ValidationError as error:
             form.add_error(None, error)
@@ -153,8 +155,20 @@ def _status_changed(request, session, form_class, replacement=None):
     return redirect((replacement or session).get_absolute_url())
 
 
+def _carry_out(request, session, form):
+    """Postpone or cancel ``session`` as ``form`` says; returns the replacement, if any."""
+    data = form.cleaned_data
+    common = {"session": session, "reason": data["reason"], **posted_write(request, form)}
+    if isinstance(form, PostponeForm):
+        return session_services.session_postpone(
+            **common, new_date=data.get("new_date"), new_start_time=data.get("new_start_time")
+        )
+    session_services.session_cancel(**common)
+    return None
+
+
 def _status_change(request, session, form_class, template):
-    if request.method == "POST" and services.form_already_done(posted_token(request), session):
+    if request.method == "POST" and tokens.form_already_done(posted_token(request), session):
         # The phone re-sent a form that was already carried out: answer as the first time.
         replacement = getattr(session, "rescheduled_as", None)
         return _status_changed(request, session, form_class, replacement)
@@ -163,35 +177,14 @@ def _status_change(request, session, form_class, template):
         return redirect(session.get_absolute_url())
     form = form_class(request.POST or None, initial={"version": session.version})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            if form_class is PostponeForm:
-                replacement = services.session_postpone(
-                    session=session,
-                    user=request.user,
-                    reason=data["reason"],
-                    version=data["version"],
-                    new_date=data.get("new_date"),
-                    new_start_time=data.get("new_start_time"),
-                    token=posted_token(request),
-                )
-                return _status_changed(request, session, form_class, replacement)
-            services.session_cancel(
-                session=session,
-                user=request.user,
-                reason=data["reason"],
-                version=data["version"],
-                token=posted_token(request),
-            )
-            return _status_changed(request, session, form_class)
-        except services.StaleEditError as error:
+            replacement = _carry_out(request, session, form)
+        except session_services.StaleEditError as error:
             _stale(request, form, error.current)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            _add_errors(form, error)
+        else:
+            return _status_changed(request, session, form_class, replacement)
     return render(request, template, {"form": form, "session": session})
 
 
@@ -221,32 +214,23 @@ def month_plan(request):
     form = PlanForm(data, user=request.user)
     preview, cell_errors, plan_error = None, {}, None
     if data is not None and form.is_valid():
-        options = form.cleaned_data
-        cells = selectors.plan_cells(options["committee"], options["directive"])
+        options, plan = form.cleaned_data, form.plan()
+        cells = selectors.plan_cells(plan["committee"], plan["directive"])
         dates, works, cell_errors = cell_overrides(data, cells)
         try:
             if request.method == "POST" and not cell_errors:
-                created = services.month_plan_create(
+                created = planner.month_plan_create(
                     user=request.user,
-                    committee=options["committee"],
-                    directive=options["directive"],
-                    month=options["month"],
-                    preferred_week=options["preferred_week"],
                     start_time=options["start_time"],
                     planned_work=options["planned_work"],
                     planned_work_by_cell=works,
                     overrides=dates,
                     token=posted_token(request),
+                    **plan,
                 )
-                return _plan_created(request, created, options["month"])
-            preview = services.month_plan_preview(
-                committee=options["committee"],
-                directive=options["directive"],
-                month=options["month"],
-                preferred_week=options["preferred_week"],
-                overrides=dates,
-            )
-        except services.PlanError as error:
+                return _plan_created(request, created, plan["month"])
+            preview = planner.month_plan_preview(overrides=dates, **plan)
+        except planner.PlanError as error:
             plan_error = str(error)
     return render(
         request,

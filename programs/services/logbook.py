@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programs.models import (
     Attendance,
@@ -28,13 +29,20 @@ from programs.models import (
     WorkType,
 )
 from programs.photos import ProcessedPhoto
-from programs.services import (
-    FormAlreadyDone,
-    StaleEditError,
-    lock_session,
-    record_change,
-)
+from programs.services._history import StaleEditError, session_write
+from programs.services.tokens import FormAlreadyDone
 from programs.text import vn_date, vn_number, vnd
+
+__all__ = [
+    "LogInput",
+    "OutputInput",
+    "PhotoInput",
+    "StaleEditError",
+    "session_log_confirm",
+    "session_log_reopen",
+    "session_log_return",
+    "session_log_save",
+]
 
 
 @dataclass
@@ -230,6 +238,48 @@ def _apply_photos(session, user, data: LogInput, saved_files: list) -> tuple[lis
     return old, new
 
 
+# The counts of people who came without being listed by name.
+UNLISTED_COUNTS = ("unlisted_commune_cadres", "unlisted_armed_forces", "unlisted_villagers")
+
+
+def _apply_log(current, user, data: LogInput, saved_files: list) -> dict[str, list[str]]:
+    """Write the log's rows and set its counts and notes on ``current``; return the changes
+    (old → new) for the history."""
+    changes: dict[str, list[str]] = {}
+    sections = {
+        "attendances": _apply_attendance(current, data.attendance),
+        "outputs": _apply_outputs(current, data.outputs),
+        "photos": _apply_photos(current, user, data, saved_files),
+    }
+    for key, (old, new) in sections.items():
+        if old or new:
+            changes[key] = ["; ".join(old), "; ".join(new)]
+    for name in UNLISTED_COUNTS:
+        value = getattr(data, name)
+        if getattr(current, name) != value:
+            changes[name] = [str(getattr(current, name)), str(value)]
+            setattr(current, name, value)
+    if current.notes != data.notes:
+        changes["notes"] = [current.notes, data.notes]
+        current.notes = data.notes
+    return changes
+
+
+def _set_log_status(current, user, changes: dict, *, submit: bool) -> str:
+    """Mark the log submitted (the session held) or saved as a draft; return the action."""
+    if not submit:
+        if current.log_status != LabourSession.LogStatus.RETURNED:
+            current.log_status = LabourSession.LogStatus.DRAFT
+        return SessionChange.Action.LOG_SAVED
+    if current.status != LabourSession.Status.HELD:
+        changes["status"] = [current.get_status_display(), str(LabourSession.Status.HELD.label)]
+    current.status = LabourSession.Status.HELD
+    current.log_status = LabourSession.LogStatus.SUBMITTED
+    current.log_submitted_at = timezone.now()
+    current.log_submitted_by = user
+    return SessionChange.Action.LOG_SUBMITTED
+
+
 def session_log_save(
     *,
     session: LabourSession,
@@ -251,45 +301,12 @@ def session_log_save(
     today = today or timezone.localdate()
     saved_files: list[str] = []
     try:
-        with transaction.atomic():
-            current = lock_session(session, version, token=token, user=user)
+        with session_write(session, version, user=user, token=token) as write:
+            current = write.session
             _check_loggable(current, submit=submit, today=today)
-            changes: dict[str, list[str]] = {}
-            sections = {
-                "attendances": _apply_attendance(current, data.attendance),
-                "outputs": _apply_outputs(current, data.outputs),
-                "photos": _apply_photos(current, user, data, saved_files),
-            }
-            for key, (old, new) in sections.items():
-                if old or new:
-                    changes[key] = ["; ".join(old), "; ".join(new)]
-            for name in ("unlisted_commune_cadres", "unlisted_armed_forces", "unlisted_villagers"):
-                value = getattr(data, name)
-                if getattr(current, name) != value:
-                    changes[name] = [str(getattr(current, name)), str(value)]
-                    setattr(current, name, value)
-            if current.notes != data.notes:
-                changes["notes"] = [current.notes, data.notes]
-                current.notes = data.notes
-            if submit:
-                action = SessionChange.Action.LOG_SUBMITTED
-                if current.status != LabourSession.Status.HELD:
-                    changes["status"] = [
-                        current.get_status_display(),
-                        str(LabourSession.Status.HELD.label),
-                    ]
-                current.status = LabourSession.Status.HELD
-                current.log_status = LabourSession.LogStatus.SUBMITTED
-                current.log_submitted_at = timezone.now()
-                current.log_submitted_by = user
-            else:
-                action = SessionChange.Action.LOG_SAVED
-                if current.log_status != LabourSession.LogStatus.RETURNED:
-                    current.log_status = LabourSession.LogStatus.DRAFT
-            current.version += 1
-            current.full_clean()
-            current.save()
-            record_change(current, user, action, changes)
+            changes = _apply_log(current, user, data, saved_files)
+            action = _set_log_status(current, user, changes, submit=submit)
+            write.save(action, changes)
     except FormAlreadyDone:
         # The token is claimed before any photo is stored: there are no files to remove.
         return LabourSession.objects.get(pk=session.pk)
@@ -310,35 +327,67 @@ def _delete_files(names):
         storage.delete(name)
 
 
-def _review(session, user, version, *, expected, new_status, action, reason="", token=None):
+# --- The officer's sign-off: confirm, return, reopen ------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Review:
+    """One step of the sign-off: the log states it applies to, the state it leads to, the
+    history action, and the message when the required reason is missing (None: no reason)."""
+
+    expected: frozenset
+    new_status: str
+    action: str
+    reason_missing: tuple[str, str] | None = None  # (the argument's name, the message)
+
+
+_CONFIRM = _Review(
+    frozenset({LabourSession.LogStatus.SUBMITTED}),
+    LabourSession.LogStatus.CONFIRMED,
+    SessionChange.Action.LOG_CONFIRMED,
+)
+_RETURN = _Review(
+    frozenset({LabourSession.LogStatus.SUBMITTED}),
+    LabourSession.LogStatus.RETURNED,
+    SessionChange.Action.LOG_RETURNED,
+    ("comment", gettext_lazy("Say what needs correcting.")),
+)
+_REOPEN = _Review(
+    frozenset({LabourSession.LogStatus.CONFIRMED}),
+    LabourSession.LogStatus.RETURNED,
+    SessionChange.Action.LOG_REOPENED,
+    ("reason", gettext_lazy("Give the reason for reopening.")),
+)
+
+
+def _set_review(current, user, review: _Review, reason: str) -> None:
+    current.log_status = review.new_status
+    if review.new_status == LabourSession.LogStatus.CONFIRMED:
+        current.log_confirmed_at = timezone.now()
+        current.log_confirmed_by = user
+        current.review_comment = ""
+    else:
+        current.log_confirmed_at = None
+        current.log_confirmed_by = None
+        current.review_comment = reason
+
+
+def _review(review: _Review, *, session, user, version, reason="", token=None):
+    reason = reason.strip()
+    if review.reason_missing and not reason:
+        name, message = review.reason_missing
+        raise ValidationError({name: str(message)})
     try:
-        with transaction.atomic():
-            current = lock_session(session, version, token=token, user=user)
-            if current.log_status not in expected:
+        with session_write(session, version, user=user, token=token) as write:
+            current = write.session
+            if current.log_status not in review.expected:
                 raise ValidationError(
                     _("The log is no longer in a state that allows this."), code="state"
                 )
             before = current.get_log_status_display()
-            current.log_status = new_status
-            if new_status == LabourSession.LogStatus.CONFIRMED:
-                current.log_confirmed_at = timezone.now()
-                current.log_confirmed_by = user
-                current.review_comment = ""
-            else:
-                current.log_confirmed_at = None
-                current.log_confirmed_by = None
-            if new_status == LabourSession.LogStatus.RETURNED:
-                current.review_comment = reason
-            current.version += 1
-            current.full_clean()
-            current.save()
-            record_change(
-                current,
-                user,
-                action,
-                {"log_status": [before, current.get_log_status_display()]},
-                reason,
-            )
+            _set_review(current, user, review, reason)
+            changes = {"log_status": [before, current.get_log_status_display()]}
+            write.save(review.action, changes, reason)
     except FormAlreadyDone:
         return LabourSession.objects.get(pk=session.pk)
     return current
@@ -346,58 +395,16 @@ def _review(session, user, version, *, expected, new_status, action, reason="", 
 
 def session_log_confirm(*, session, user, version, token=None) -> LabourSession:
     """Confirm a submitted log: it counts in reports and is locked."""
-    return _review(
-        session,
-        user,
-        version,
-        expected={LabourSession.LogStatus.SUBMITTED},
-        new_status=LabourSession.LogStatus.CONFIRMED,
-        action=SessionChange.Action.LOG_CONFIRMED,
-        token=token,
-    )
+    return _review(_CONFIRM, session=session, user=user, version=version, token=token)
 
 
 def session_log_return(*, session, user, version, comment, token=None) -> LabourSession:
     """Send a submitted log back to the secretary with the officer's comment."""
-    comment = comment.strip()
-    if not comment:
-        raise ValidationError({"comment": _("Say what needs correcting.")})
     return _review(
-        session,
-        user,
-        version,
-        expected={LabourSession.LogStatus.SUBMITTED},
-        new_status=LabourSession.LogStatus.RETURNED,
-        action=SessionChange.Action.LOG_RETURNED,
-        reason=comment,
-        token=token,
+        _RETURN, session=session, user=user, version=version, reason=comment, token=token
     )
 
 
 def session_log_reopen(*, session, user, version, reason, token=None) -> LabourSession:
     """Unlock a confirmed log so it can be corrected; it must be submitted and confirmed again."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for reopening.")})
-    return _review(
-        session,
-        user,
-        version,
-        expected={LabourSession.LogStatus.CONFIRMED},
-        new_status=LabourSession.LogStatus.RETURNED,
-        action=SessionChange.Action.LOG_REOPENED,
-        reason=reason,
-        token=token,
-    )
-
-
-__all__ = [
-    "LogInput",
-    "OutputInput",
-    "PhotoInput",
-    "StaleEditError",
-    "session_log_confirm",
-    "session_log_reopen",
-    "session_log_return",
-    "session_log_save",
-]
+    return _review(_REOPEN, session=session, user=user, version=version, reason=reason, token=token)

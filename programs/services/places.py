@@ -25,6 +25,11 @@ COMMUNE_IDENTITY_FIELDS = ("name", "kind", "district", "province")
 ONE_DAY = datetime.timedelta(days=1)
 
 
+def _locked(queryset, instance):
+    """``instance`` read again under a row lock, so two renames of it take turns."""
+    return queryset.select_for_update().get(pk=instance.pk)
+
+
 def _apply(instance, fields: dict) -> set[str]:
     changed = set()
     for name, value in fields.items():
@@ -97,12 +102,7 @@ def village_create(*, user, **fields) -> Village:
 
 
 def village_update(
-    *,
-    village: Village,
-    user,
-    changed_on: datetime.date | None = None,
-    correction: bool = False,
-    **fields,
+    *, village: Village, user, changed_on=None, correction=False, **fields
 ) -> Village:
     """Change a village's fields.
 
@@ -115,7 +115,7 @@ def village_update(
     """
     changed_on = changed_on or timezone.localdate()
     with transaction.atomic():
-        current = Village.objects.select_for_update().select_related("commune").get(pk=village.pk)
+        current = _locked(Village.objects.select_related("commune"), village)
         old_name, old_commune = current.name, current.commune
         changed = _apply(current, fields)
         current.full_clean()
@@ -132,12 +132,7 @@ def village_update(
 
 
 def commune_update(
-    *,
-    commune: Commune,
-    user,
-    changed_on: datetime.date | None = None,
-    correction: bool = False,
-    **fields,
+    *, commune: Commune, user, changed_on=None, correction=False, **fields
 ) -> Commune:
     """Change a commune's fields.
 
@@ -154,7 +149,7 @@ def commune_update(
     """
     changed_on = changed_on or timezone.localdate()
     with transaction.atomic():
-        current = Commune.objects.select_for_update().get(pk=commune.pk)
+        current = _locked(Commune.objects.all(), commune)
         before = Commune.objects.get(pk=commune.pk)
         changed = _apply(current, fields)
         keeps_name = commune_keeps_former_name(before, changed, changed_on, correction)
