@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "programs",
+    "sample_data",
 ]
 
 MIDDLEWARE = [

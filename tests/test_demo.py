@@ -16,7 +16,6 @@ from django.utils import timezone
 from PIL import Image
 
 from programs import logbook
-from programs.demo import AGENCY_CELLS, _schedule, demo_load
 from programs.models import (
     Assignment,
     Attendance,
@@ -35,6 +34,7 @@ from programs.models import (
 from programs.photos import process_upload
 from programs.planning import Month, public_holidays
 from programs.services import session_create
+from sample_data.demo import AGENCY_CELLS, _schedule, demo_load
 
 DEMO_USERS = ["admin", "officer", "viewer", "secretary", "secretary2", "host"]
 

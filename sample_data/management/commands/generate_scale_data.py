@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from programs.scale import (
+from sample_data.scale import (
     DEFAULT_OFFICER_PASSWORD,
     DEFAULT_OFFICER_USERNAME,
     PRESETS,
