@@ -27,29 +27,20 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone, translation
 
-from programs.models import (
-    Assignment,
+from programs.models.directives import WEEKEND, Directive
+from programs.models.geography import Commune, Household, Province, Village, VillageName
+from programs.models.organisations import Assignment, Member, PartyCell, PartyCommittee, Role
+from programs.models.sessions import (
     Attendance,
-    Commune,
-    Directive,
     FormSubmission,
     FundingSource,
-    Household,
     LabourSession,
-    Member,
-    PartyCell,
-    PartyCommittee,
     Photo,
-    Province,
-    Role,
     SessionChange,
     Unit,
-    Village,
-    VillageName,
     WorkOutput,
     WorkType,
 )
-from programs.models.directives import WEEKEND
 from programs.planning import Month, months_between, public_holidays
 from programs.text import fold, vn_date
 
