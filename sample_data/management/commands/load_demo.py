@@ -1,3 +1,5 @@
+"""``manage.py load_demo``: the demo world of ``sample_data.demo``, guarded by DEBUG."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
