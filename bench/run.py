@@ -51,7 +51,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "10"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 # wrk's default 2 s timeout would drop (not measure) the slowest pages' requests.
 TIMEOUT = os.environ.get("BENCH_TIMEOUT", "30s")
-USERNAME = "province-officer"  # programs.scale.DEFAULT_OFFICER_USERNAME / _PASSWORD
+USERNAME = "province-officer"  # sample_data.scale.DEFAULT_OFFICER_USERNAME / _PASSWORD
 PASSWORD = "bench"
 
 MAX_P99_MS = 500
@@ -132,7 +132,7 @@ def scale_data_state() -> str:
 
     The generator writes months ending with next month's plan, dates relative to the day it
     ran, so data without next month's sessions is stale or was cut short."""
-    top = f"Tỉnh ủy Mẫu {SEED}"  # programs.scale.top_committee_name(seed)
+    top = f"Tỉnh ủy Mẫu {SEED}"  # sample_data.scale.top_committee_name(seed)
     today = datetime.date.today()
     next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     with _connect(DATABASE_URL) as conn:

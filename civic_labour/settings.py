@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "programs",
+    "sample_data",
 ]
 
 MIDDLEWARE = [

@@ -15,7 +15,6 @@ from django.db.models import Count
 from django.utils import timezone
 from PIL import Image
 
-from programs.demo import AGENCY_CELLS, _schedule, demo_load
 from programs.models import (
     Assignment,
     Attendance,
@@ -35,6 +34,7 @@ from programs.photos import process_upload
 from programs.planning import Month, public_holidays
 from programs.services import logbook
 from programs.services.sessions import session_create
+from sample_data.demo import AGENCY_CELLS, _schedule, demo_load
 
 DEMO_USERS = ["admin", "officer", "viewer", "secretary", "secretary2", "host"]
 

@@ -29,8 +29,8 @@ from programs.models import (
 )
 from programs.models.base import FoldedNameModel
 from programs.planning import Month, public_holidays
-from programs.scale import PRESETS, scale_config
 from programs.text import fold
+from sample_data.scale import PRESETS, scale_config
 
 SMALL = ["--committees", "2", "--cells-per-committee", "3", "--members-per-cell", "4"]
 

@@ -29,30 +29,20 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from programs.models import (
-    Assignment,
+from programs.models.demo import DemoRecord
+from programs.models.directives import WEEKEND, Directive
+from programs.models.geography import Commune, District, Household, Province, Village, VillageName
+from programs.models.organisations import Assignment, Member, PartyCell, PartyCommittee, Role
+from programs.models.sessions import (
     Attendance,
-    Commune,
-    DemoRecord,
-    Directive,
-    District,
     FundingSource,
-    Household,
     LabourSession,
-    Member,
-    PartyCell,
-    PartyCommittee,
     Photo,
-    Province,
-    Role,
     SessionChange,
     Unit,
-    Village,
-    VillageName,
     WorkOutput,
     WorkType,
 )
-from programs.models.directives import WEEKEND
 from programs.planning import Month, public_holidays
 from programs.text import vn_date
 
@@ -313,6 +303,25 @@ class _PlannedSession:
         return f"session:{AGENCY_CELLS[self.cell_index]['name']}:{self.slot}{role}"
 
 
+@dataclass(frozen=True)
+class _Organisations:
+    committee: PartyCommittee  # Đảng ủy Cơ quan Chính quyền huyện, of the agency cells
+    commune_committee: PartyCommittee  # Đảng ủy xã Bình An, the host
+    cells: list[PartyCell]  # the agency cells, in the order of AGENCY_CELLS
+
+
+@dataclass(frozen=True)
+class _Cast:
+    """What the sessions are written with: the plan, the agency cells (in the order of
+    ``AGENCY_CELLS``), the demo's households by head, the work types by name, the users."""
+
+    plan: Directive
+    cells: list[PartyCell]
+    households: dict[str, Household]
+    work_types: dict[str, WorkType]
+    users: dict[str, models.Model]
+
+
 def demo_load(*, password: str = DEFAULT_PASSWORD, today: datetime.date | None = None):
     """Create or update the demo world, in one transaction, and return what it now holds.
 
@@ -332,28 +341,14 @@ def demo_load(*, password: str = DEFAULT_PASSWORD, today: datetime.date | None =
         with transaction.atomic():
             work_types = _work_types()
             villages, households = _load_geography(ledger)
-            _scheme, plan = _load_directives(ledger)
-            committee, commune_committee, cells = _load_organisations(ledger, villages, plan)
-            users = _load_users(
-                ledger,
-                password=password,
-                committee=committee,
-                commune_committee=commune_committee,
-                cells=cells,
-            )
-            _load_sessions(
-                ledger,
-                today=today,
-                plan=plan,
-                cells=cells,
-                households=households,
-                work_types=work_types,
-                users=users,
-                new_files=new_files,
-            )
+            plan = _load_directives(ledger)
+            organisations = _load_organisations(ledger, villages, plan)
+            users = _load_users(ledger, password, organisations)
+            cast = _Cast(plan, organisations.cells, households, work_types, users)
+            _load_sessions(ledger, cast, today=today, new_files=new_files)
             return DemoResult(
                 counts=_counts(),
-                logins=_logins(password, committee, commune_committee, cells),
+                logins=_logins(password, organisations),
                 kept=dict(ledger.kept),
                 notes=ledger.notes,
             )
@@ -625,7 +620,7 @@ def _load_directives(ledger: _Ledger):
             "allowed_weekdays": WEEKEND,
         },
     )
-    return scheme, plan
+    return plan
 
 
 def _load_organisations(ledger: _Ledger, villages, plan):
@@ -676,7 +671,7 @@ def _load_organisations(ledger: _Ledger, villages, plan):
             _own_member(ledger, spec["name"], cell, row, spec["organisation"])
         _own_assignment(ledger, spec["name"], cell, plan, villages[spec["village"]])
         cells.append(cell)
-    return committee, commune_committee, cells
+    return _Organisations(committee, commune_committee, cells)
 
 
 def _own_member(ledger: _Ledger, cell_key, cell, row, organisation):
@@ -772,9 +767,7 @@ def _office_group(ledger: _Ledger) -> Group:
     return group
 
 
-def _load_users(
-    ledger: _Ledger, *, password, committee, commune_committee, cells
-) -> dict[str, models.Model]:
+def _load_users(ledger: _Ledger, password, organisations) -> dict[str, models.Model]:
     User = get_user_model()
     office = _office_group(ledger)
     users = {}
@@ -803,25 +796,26 @@ def _load_users(
             user.groups.add(office)
         if kind is not None:
             if kind == Role.Kind.SECRETARY:
-                target = {"cell": cells[cell_index], "committee": None}
+                target = {"cell": organisations.cells[cell_index], "committee": None}
             elif kind == Role.Kind.HOST:
-                target = {"committee": commune_committee, "cell": None}
+                target = {"committee": organisations.commune_committee, "cell": None}
             else:
-                target = {"committee": committee, "cell": None}
+                target = {"committee": organisations.committee, "cell": None}
             # Roles people gave a demo user are kept; the demo only sees to its own.
             ledger.own(Role, f"role:{username}", lookup={"user": user, "kind": kind, **target})
         users[username] = user
     return users
 
 
-def _logins(password, committee, commune_committee, cells) -> list[DemoLogin]:
+def _logins(password, organisations) -> list[DemoLogin]:
+    committee, cells = organisations.committee, organisations.cells
     described = {
         "admin": "superuser, admin site",
         "officer": f"officer of {committee}",
         "viewer": f"viewer of {committee}",
         "secretary": f"secretary of {cells[0]}",
         "secretary2": f"secretary of {cells[1]}",
-        "host": f"host: {commune_committee}, reads the sessions held in its villages",
+        "host": f"host: {organisations.commune_committee}, reads the sessions held in its villages",
     }
     return [DemoLogin(name, described[name], password) for name, *_ in USERS]
 
@@ -906,41 +900,15 @@ def _demo_log_status(offset: int, index: int) -> str:
     return Log.CONFIRMED
 
 
+def _changeable_fields(model: type[models.Model], *, besides=()) -> list[str]:
+    """The columns of ``model`` people can change: all but its id, timestamps and ``besides``."""
+    fixed = {"id", "created_at", "updated_at", *besides}
+    return [column.name for column in model._meta.concrete_fields if column.name not in fixed]
+
+
 # What a demo session's mark remembers, besides who came, the work done, photos and history.
-SESSION_FIELDS = [
-    "cell",
-    "directive",
-    "date",
-    "village",
-    "start_time",
-    "partner",
-    "status",
-    "status_reason",
-    "other_village_reason",
-    "planned_work",
-    "notes",
-    "unlisted_commune_cadres",
-    "unlisted_armed_forces",
-    "unlisted_villagers",
-    "rescheduled_from",
-    "created_by",
-    "log_status",
-    "log_submitted_at",
-    "log_submitted_by",
-    "log_confirmed_at",
-    "log_confirmed_by",
-    "review_comment",
-    "version",
-]
-OUTPUT_FIELDS = [
-    "work_type",
-    "description",
-    "quantity",
-    "unit",
-    "household",
-    "value_vnd",
-    "funding_source",
-]
+SESSION_FIELDS = _changeable_fields(LabourSession)
+OUTPUT_FIELDS = _changeable_fields(WorkOutput, besides=["session"])
 
 
 def _session_print(session: LabourSession) -> dict:
@@ -974,79 +942,99 @@ def _session_print(session: LabourSession) -> dict:
     return current
 
 
-def _load_sessions(
-    ledger: _Ledger, *, today, plan, cells, households, work_types, users, new_files
-):
-    schedule = _schedule(today)
-    _adopt_older_demo_sessions(ledger, cells=cells, plan=plan, users=users)
-    # Which demo sessions people have used is judged before this run writes anything.
-    demo_sessions, untouched = {}, set()
-    for key in list(ledger.records(LabourSession)):
-        session, record = ledger.find(LabourSession, key)
-        if session is None:
-            continue
-        demo_sessions[key] = session
-        if _matches(record.fingerprint, _session_print(session)):
-            untouched.add(session.pk)
-        else:
-            ledger.kept[LabourSession] += 1
-    in_schedule = {planned.key for planned in schedule}
-    _delete_unused(
-        ledger,
-        {key: s for key, s in demo_sessions.items() if key not in in_schedule},
-        untouched,
-    )
+def _load_sessions(ledger: _Ledger, cast: _Cast, *, today, new_files):
+    """Bring the demo's sessions in line with today's schedule (``_schedule``).
 
-    assignments = list(
-        Assignment.objects.filter(directive=plan, cell__in=cells).select_related("village")
-    )
-    # The demo's own members attend its sessions; people added to a demo cell are not
-    # written into them.
-    members = Member.objects.filter(pk__in=ledger.owned_ids(Member)).order_by("full_name")
-    village_cell_members = {}
-    cell_members = {cell.pk: list(members.filter(cell=cell, active=True)) for cell in cells}
-    saved, synced, taken, left_over = {}, {}, [], {}
-    article = None
+    Sessions people used stay as they are; where people's session takes a demo date (or the
+    cell has no village then), the demo gives way. The article's photos go to the article's
+    session, and the demo's unused sessions that left the schedule are deleted.
+    """
+    schedule = _schedule(today)
+    _adopt_older_demo_sessions(ledger, cast)
+    run = _SessionRun(ledger, cast)
+    in_schedule = {planned.key for planned in schedule}
+    stale = {key: s for key, s in run.demo_sessions.items() if key not in in_schedule}
+    _delete_unused(ledger, stale, run.untouched)
     for number, planned in enumerate(schedule):
-        cell = cells[planned.cell_index]
-        session = demo_sessions.get(planned.key)
-        if session is not None and session.pk not in untouched:
-            saved[cell.pk, planned.date] = session
-            continue
-        village = _assigned_village(assignments, cell, planned.date)
+        run.place(number, planned)
+
+    movable = run.untouched | {session.pk for session in run.synced.values()}
+    if run.article is not None:
+        _sync_photos(ledger, run.article, cast.users["secretary"], new_files, movable)
+    # Left-over sessions go now their photos have moved on (and so do stale ones that kept
+    # the article's photos until now).
+    _delete_unused(ledger, {**stale, **run.left_over}, run.untouched)
+    if run.taken:
+        ledger.notes.append(
+            f"Left {run.taken} of the demo's session dates to sessions people entered for "
+            f"the same cell and day (or to a time the cell has no village)."
+        )
+    # The marks remember the sessions as this run leaves them (a deleted one has no pk).
+    unused = {key: s for key, s in run.demo_sessions.items() if s.pk in run.untouched}
+    for key, session in {**unused, **run.synced}.items():
+        if LabourSession.objects.filter(pk=session.pk).exists():
+            ledger.mark(session, key, _session_print(session))
+
+
+class _SessionRun:
+    """One pass over the schedule: the demo's sessions as found, and what the pass did."""
+
+    def __init__(self, ledger: _Ledger, cast: _Cast):
+        self.ledger, self.cast = ledger, cast
+        # Which demo sessions people have used is judged before this run writes anything.
+        self.demo_sessions, self.untouched = {}, set()
+        for key in list(ledger.records(LabourSession)):
+            session, record = ledger.find(LabourSession, key)
+            if session is None:
+                continue
+            self.demo_sessions[key] = session
+            if _matches(record.fingerprint, _session_print(session)):
+                self.untouched.add(session.pk)
+            else:
+                ledger.kept[LabourSession] += 1
+        self.assignments = list(
+            Assignment.objects.filter(directive=cast.plan, cell__in=cast.cells).select_related(
+                "village"
+            )
+        )
+        # The demo's own members attend its sessions; people added to a demo cell are not
+        # written into them.
+        self.members = Member.objects.filter(pk__in=ledger.owned_ids(Member)).order_by("full_name")
+        self.cell_members = {
+            cell.pk: list(self.members.filter(cell=cell, active=True)) for cell in cast.cells
+        }
+        self.village_cell_members = {}
+        # Sessions by (cell pk, date), people's and the demo's; the demo's written this run.
+        self.saved, self.synced = {}, {}
+        # Demo sessions whose date people's sessions took, and how many dates were given way.
+        self.left_over, self.taken = {}, 0
+        self.article = None
+
+    def place(self, number: int, planned: _PlannedSession):
+        """Write the ``number``-th planned session, unless people used it or took its date."""
+        cell = self.cast.cells[planned.cell_index]
+        session = self.demo_sessions.get(planned.key)
+        if session is not None and session.pk not in self.untouched:
+            self.saved[cell.pk, planned.date] = session
+            return
+        village = _assigned_village(self.assignments, cell, planned.date)
         others = LabourSession.objects.filter(cell=cell, date=planned.date)
         if session is not None:
             others = others.exclude(pk=session.pk)
         if village is None or others.exists():
             # People's session that day (or no village assigned then) stands in for the demo's.
-            taken.append(planned)
+            self.taken += 1
             if session is not None:
-                left_over[planned.key] = session
-            continue
-        held = planned.status == LabourSession.Status.HELD
+                self.left_over[planned.key] = session
+            return
+        self._write(number, planned, session, village)
+
+    def _write(self, number, planned, session, village):
+        cell, officer = self.cast.cells[planned.cell_index], self.cast.users["officer"]
         menu = _menu_for(planned, number)
-        previous = saved.get((cell.pk, planned.rescheduled_from))
-        replacement = getattr(previous, "rescheduled_as", None) if previous else None
-        if replacement is not None and (session is None or replacement.pk != session.pk):
-            previous = None  # a person already rescheduled it
-        values = {
-            "cell": cell,
-            "directive": plan,
-            "date": planned.date,
-            "village": village,
-            "start_time": datetime.time(7, 30),
-            "partner": f"Chi bộ {village}, Đảng ủy xã Bình An",
-            "status": planned.status,
-            "status_reason": planned.reason,
-            "other_village_reason": "",
-            "planned_work": _planned_work(planned, menu),
-            "notes": _notes(planned, village) if held else "",
-            **_unlisted(planned, number),
-            "rescheduled_from": previous,
-            "created_by": users["officer"],
-            **_log_fields(planned, users),
-        }
-        ledger.current = planned.key
+        previous = self._rescheduled_from(planned, cell, session)
+        values = _session_values(planned, number, self.cast, village, menu, previous)
+        self.ledger.current = planned.key
         if session is None:
             session = LabourSession(**values)
             _save_valid(session)
@@ -1056,42 +1044,60 @@ def _load_sessions(
             # An edit form opened before this run is refused as stale, as after any change.
             session.version += 1
             _save_valid(session)
-        saved[cell.pk, planned.date] = session
-        synced[planned.key] = session
-        _sync_history(session, users["officer"], rescheduled=previous is not None)
-        if held:
-            if village.pk not in village_cell_members:
-                village_cell_members[village.pk] = list(members.filter(cell__home_village=village))
-            people = _attendees(planned, number, cell_members[cell.pk])
-            people += village_cell_members[village.pk]
+        self.saved[cell.pk, planned.date] = session
+        self.synced[planned.key] = session
+        _sync_history(session, officer, rescheduled=previous is not None)
+        if planned.status == LabourSession.Status.HELD:
+            people = _attendees(planned, number, self.cell_members[cell.pk])
+            people += self._village_cell_members(village)
             _sync_attendance(session, people, number)
-            _sync_outputs(session, _outputs(planned, menu, village, households), work_types)
+            outputs = _outputs(planned, menu, village, self.cast.households)
+            _sync_outputs(session, outputs, self.cast.work_types)
         else:
             session.attendances.all().delete()
             session.outputs.all().delete()
         if planned.article:
-            article = session
+            self.article = session
 
-    movable = untouched | {session.pk for session in synced.values()}
-    if article is not None:
-        _sync_photos(ledger, article, users["secretary"], new_files, movable)
-    # Left-over sessions go now their photos have moved on (and so do stale ones that kept
-    # the article's photos until now).
-    stale = {key: s for key, s in demo_sessions.items() if key not in in_schedule}
-    _delete_unused(ledger, {**stale, **left_over}, untouched)
-    if taken:
-        ledger.notes.append(
-            f"Left {len(taken)} of the demo's session dates to sessions people entered for "
-            f"the same cell and day (or to a time the cell has no village)."
-        )
-    # The marks remember the sessions as this run leaves them.
-    unused = {key: s for key, s in demo_sessions.items() if s.pk in untouched}
-    for key, session in {**unused, **synced}.items():
-        if LabourSession.objects.filter(pk=session.pk).exists():
-            ledger.mark(session, key, _session_print(session))
+    def _rescheduled_from(self, planned, cell, session):
+        """The postponed session ``planned`` replaces, unless a person rescheduled it already."""
+        previous = self.saved.get((cell.pk, planned.rescheduled_from))
+        replacement = getattr(previous, "rescheduled_as", None) if previous else None
+        if replacement is not None and (session is None or replacement.pk != session.pk):
+            return None
+        return previous
+
+    def _village_cell_members(self, village) -> list:
+        if village.pk not in self.village_cell_members:
+            self.village_cell_members[village.pk] = list(
+                self.members.filter(cell__home_village=village)
+            )
+        return self.village_cell_members[village.pk]
 
 
-def _adopt_older_demo_sessions(ledger: _Ledger, *, cells, plan, users):
+def _session_values(planned, number, cast: _Cast, village, menu, previous) -> dict:
+    """The fields of a demo session as the schedule has it today."""
+    held = planned.status == LabourSession.Status.HELD
+    return {
+        "cell": cast.cells[planned.cell_index],
+        "directive": cast.plan,
+        "date": planned.date,
+        "village": village,
+        "start_time": datetime.time(7, 30),
+        "partner": f"Chi bộ {village}, Đảng ủy xã Bình An",
+        "status": planned.status,
+        "status_reason": planned.reason,
+        "other_village_reason": "",
+        "planned_work": _planned_work(planned, menu),
+        "notes": _notes(planned, village) if held else "",
+        **_unlisted(planned, number),
+        "rescheduled_from": previous,
+        "created_by": cast.users["officer"],
+        **_log_fields(planned, cast.users),
+    }
+
+
+def _adopt_older_demo_sessions(ledger: _Ledger, cast: _Cast):
     """Mark the sessions an older loader (before the marks) wrote, so they are updated and
     moved like the demo's own instead of piling up next to new ones.
 
@@ -1103,10 +1109,12 @@ def _adopt_older_demo_sessions(ledger: _Ledger, *, cells, plan, users):
     Action = SessionChange.Action
     loader_actions = {Action.CREATED, Action.RESCHEDULED, Action.POSTPONED, Action.CANCELLED}
     captions = {caption for caption, *_ in ARTICLE_PHOTOS}
-    officer = users["officer"]
+    officer, cells = cast.users["officer"], cast.cells
     marked = ledger.owned_ids(LabourSession)
     candidates = (
-        LabourSession.objects.filter(cell__in=cells, directive=plan, created_by=officer, version=1)
+        LabourSession.objects.filter(
+            cell__in=cells, directive=cast.plan, created_by=officer, version=1
+        )
         .exclude(pk__in=marked)
         .prefetch_related("changes", "photos")
         .order_by("date")

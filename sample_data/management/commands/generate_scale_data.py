@@ -1,3 +1,5 @@
+"""``manage.py generate_scale_data``: the synthetic province of ``sample_data.scale``."""
+
 import sys
 import time
 
@@ -5,13 +7,27 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from programs.scale import (
+from sample_data.scale import (
     DEFAULT_OFFICER_PASSWORD,
     DEFAULT_OFFICER_USERNAME,
     PRESETS,
     ScaleError,
     scale_config,
     scale_generate,
+)
+
+# The options that describe the data (``scale_config``'s arguments), as argparse names them.
+CONFIG_OPTIONS = (
+    "preset",
+    "seed",
+    "committees",
+    "cells_per_committee",
+    "members_per_cell",
+    "months",
+    "communes",
+    "villages",
+    "officer_username",
+    "officer_password",
 )
 
 
@@ -59,18 +75,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            config = scale_config(
-                preset=options["preset"],
-                seed=options["seed"],
-                committees=options["committees"],
-                cells_per_committee=options["cells_per_committee"],
-                members_per_cell=options["members_per_cell"],
-                months=options["months"],
-                communes=options["communes"],
-                villages=options["villages"],
-                officer_username=options["officer_username"],
-                officer_password=options["officer_password"],
-            )
+            config = scale_config(**{name: options[name] for name in CONFIG_OPTIONS})
         except ScaleError as error:
             raise CommandError(str(error)) from error
         if not settings.DEBUG and options["verbosity"] > 0:

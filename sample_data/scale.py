@@ -27,29 +27,20 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone, translation
 
-from programs.models import (
-    Assignment,
+from programs.models.directives import WEEKEND, Directive
+from programs.models.geography import Commune, Household, Province, Village, VillageName
+from programs.models.organisations import Assignment, Member, PartyCell, PartyCommittee, Role
+from programs.models.sessions import (
     Attendance,
-    Commune,
-    Directive,
     FormSubmission,
     FundingSource,
-    Household,
     LabourSession,
-    Member,
-    PartyCell,
-    PartyCommittee,
     Photo,
-    Province,
-    Role,
     SessionChange,
     Unit,
-    Village,
-    VillageName,
     WorkOutput,
     WorkType,
 )
-from programs.models.directives import WEEKEND
 from programs.planning import Month, months_between, public_holidays
 from programs.text import fold, vn_date
 
@@ -643,16 +634,41 @@ class _Builder:
     # Organisations -----------------------------------------------------------------------
 
     def build_organisations(self):
-        config, rng = self.config, self.rng("organisations")
+        """The directives, the Tỉnh ủy with its committees and their cells, each cell assigned
+        a village under the plan, and the officer of the Tỉnh ủy."""
+        rng = self.rng("organisations")
         scheme = self._directive(SCHEME, parent=None)
         self.plan = self._directive(PLAN, parent=scheme)
         top = PartyCommittee(
-            name=config.top_committee_name, kind=PartyCommittee.Kind.PROVINCIAL, abbreviation="TU"
+            name=self.config.top_committee_name,
+            kind=PartyCommittee.Kind.PROVINCIAL,
+            abbreviation="TU",
         )
         top.save()
-        # Four in five committees lead a commune; the others are provincial agencies'.
+        committees, commune_of = self._committees(top)
+        cells, villages, commune_level = self._cells(committees, commune_of)
+        self._assign(cells, villages)
+        self.cells = [
+            _CellInfo(
+                pk=cell.pk,
+                name=cell.name,
+                village_id=village_id,
+                slot=rng.randrange(8),
+                commune_level=local,
+            )
+            for cell, village_id, local in zip(cells, villages, commune_level, strict=True)
+        ]
+        self.officer = self._officer(top)
+        self.result.add("committees", 1 + len(committees))
+        self.result.add("cells", len(cells))
+        self.result.add("assignments", len(cells))
+
+    def _committees(self, top: PartyCommittee):
+        """The committees under the Tỉnh ủy, and the index of the commune each commune
+        committee leads (by the committee's index). Four in five lead a commune; the others
+        are provincial agencies'."""
         committees, commune_of = [], {}
-        for index in range(config.committees):
+        for index in range(self.config.committees):
             if index % 5 == 4:
                 name = f"Đảng ủy {_cycle_name(AGENCIES, index // 5)}"
                 committee = PartyCommittee(name=name, kind=PartyCommittee.Kind.GRASSROOTS)
@@ -668,10 +684,13 @@ class _Builder:
             committee.parent = top
             committee.abbreviation = "ĐU"
             committees.append(_folded(committee))
-        committees = PartyCommittee.objects.bulk_create(committees, batch_size=BATCH_SIZE)
+        return PartyCommittee.objects.bulk_create(committees, batch_size=BATCH_SIZE), commune_of
 
-        # A commune committee's cells work in the commune's villages; the agencies' cells in
-        # the villages of communes without a committee of their own (or anywhere, if none).
+    def _cells(self, committees, commune_of):
+        """Each committee's cells, with the village each works in and whether it is a commune
+        committee's. A commune committee's cells work in the commune's villages; the agencies'
+        cells in the villages of communes without a committee of their own (or anywhere, if
+        none)."""
         led = set(commune_of.values())
         pool = [pk for i, pks in enumerate(self.villages_by_commune) if i not in led for pk in pks]
         pool = pool or [pk for pks in self.villages_by_commune for pk in pks]
@@ -679,7 +698,7 @@ class _Builder:
         cells, villages, commune_level = [], [], []
         for index, committee in enumerate(committees):
             units = AGENCY_UNITS if index not in commune_of else COMMUNE_UNITS
-            for number in range(config.cells_per_committee):
+            for number in range(self.config.cells_per_committee):
                 if index in commune_of:
                     own = self.villages_by_commune[commune_of[index]]
                     villages.append(own[number % len(own)])
@@ -690,7 +709,13 @@ class _Builder:
                 commune_level.append(index in commune_of)
                 cells.append(_folded(PartyCell(committee=committee, name=name)))
         cells = PartyCell.objects.bulk_create(cells, batch_size=BATCH_SIZE)
-        starts_on = max(self.plan.effective_from, _first_month(self.today, config.months).first)
+        return cells, villages, commune_level
+
+    def _assign(self, cells, villages):
+        """Each cell's assignment to its village, from the first month of sessions."""
+        starts_on = max(
+            self.plan.effective_from, _first_month(self.today, self.config.months).first
+        )
         Assignment.objects.bulk_create(
             [
                 Assignment(
@@ -704,20 +729,6 @@ class _Builder:
             ],
             batch_size=BATCH_SIZE,
         )
-        self.cells = [
-            _CellInfo(
-                pk=cell.pk,
-                name=cell.name,
-                village_id=village_id,
-                slot=rng.randrange(8),
-                commune_level=local,
-            )
-            for cell, village_id, local in zip(cells, villages, commune_level, strict=True)
-        ]
-        self.officer = self._officer(top)
-        self.result.add("committees", 1 + len(committees))
-        self.result.add("cells", len(cells))
-        self.result.add("assignments", len(cells))
 
     def _directive(self, spec: dict, *, parent) -> Directive:
         found = Directive.objects.filter(symbol=spec["symbol"], issued_on=spec["issued_on"]).first()

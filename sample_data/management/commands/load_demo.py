@@ -1,7 +1,9 @@
+"""``manage.py load_demo``: the demo world of ``sample_data.demo``, guarded by DEBUG."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from programs.demo import DEFAULT_PASSWORD, DemoError, demo_load
+from sample_data.demo import DEFAULT_PASSWORD, DemoError, demo_load
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""``load_demo`` (the demo world) and ``generate_scale_data`` (the synthetic province)."""
