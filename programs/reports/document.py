@@ -1,5 +1,6 @@
-"""The words of the printed report (Hướng dẫn 36-HD/VPTW): dates, numbers, the document number,
-the summary line and the generated sentences of sections I and III.
+"""The words of the printed report (Hướng dẫn 36-HD/VPTW): the place and date, the document
+number, the summary line, the generated sentences of sections I and III, and everything
+``reports/document.html`` shows (``document_context``).
 
 The printed report is always in Vietnamese, whatever the language of the screen, so the fixed
 words here are Vietnamese literals rather than translatable strings.

@@ -1,4 +1,6 @@
-"""The report's figures, computed in the database.
+"""The report's figures, computed in the database: ``build_report`` and what it returns — the
+scope it covers (``ReportScope``), the totals, the per-cell, per-village and per-month rows and
+the ``Report`` that holds them with the same period a year earlier.
 
 A report reads a fixed number of grouped queries whatever the number of cells, villages or
 months: sessions by cell, village, month and status; person-visits by category and level and
@@ -6,7 +8,8 @@ by cell, village and month; outputs by work type and unit; value by funding sour
 helped. Everything else (totals, per-cell and per-village tables, the monthly trend, the
 cadence) is summed in Python from those grouped rows, which are few.
 
-Only confirmed logs count as held. Sessions held but not yet confirmed are counted apart.
+Only confirmed logs count as held. Sessions held but not yet confirmed are counted apart. The
+cadence is judged by the rule in ``cadence``.
 """
 
 from collections import defaultdict
@@ -92,10 +95,6 @@ class Row(StatusCounts):
     months_met: int = 0
     months_counted: int = 0
 
-    @property
-    def sessions(self) -> int:
-        return self.planned + self.held + self.held_unconfirmed + self.postponed + self.cancelled
-
 
 @dataclass
 class Totals(StatusCounts):
@@ -136,7 +135,6 @@ class Report:
     cells_counted: int
     villages_with_sessions: int
     previous: "Report | None" = None
-    notes: list[str] = field(default_factory=list)
 
     @property
     def cadence_rate(self) -> float | None:

@@ -1,4 +1,6 @@
-"""Report periods: a month, a quarter, a half-year, a year or a custom range of days.
+"""Report periods: a month, a quarter, a half-year, a year or a custom range of days, read from
+a query string (``parse_period``). A ``Period`` names itself — in a file name, on screen and in
+the printed document — by its kind, in one place.
 
 Sessions carry the local (Asia/Ho_Chi_Minh) date they were held on, so a period is a range of
 dates and a session on 31/12 at 23:30 belongs to December whatever the server's clock says.

@@ -85,6 +85,14 @@ OUTPUT_COLUMNS = [
     (gettext_lazy("Funding source"), 24),
     (gettext_lazy("Log status"), 22),
 ]
+# What the attendance and output lists read of each row's session.
+HELD_FIELDS = (
+    "session_id",
+    "session__date",
+    "session__cell__name",
+    "session__village_id",
+    "session__log_status",
+)
 FILE_STEMS = {
     "sessions": "buoi-lao-dong",
     "attendance": "nguoi-tham-gia",
@@ -233,30 +241,32 @@ class RawLists:
                 row["notes"],
             ]
 
+    def _held(self, model):
+        """``model``'s rows (Attendance, WorkOutput) of the sessions held."""
+        return model.objects.filter(session__in=self.held.values("id"))
+
+    def _session_columns(self, row) -> list:
+        """The first columns of an attendance or output row: its session (``HELD_FIELDS``)."""
+        day = row["session__date"]
+        village = self.places.on(row["session__village_id"], day)[0]
+        return [row["session_id"], day, row["session__cell__name"], village]
+
     def _attendance_rows(self) -> Iterator[list]:
         rows = (
-            Attendance.objects.filter(session__in=self.held.values("id"))
+            self._held(Attendance)
             .order_by("session__date", "session_id", "member__full_name", "id")
             .values(
-                "session_id",
-                "session__date",
-                "session__cell__name",
-                "session__village_id",
+                *HELD_FIELDS,
                 "member__full_name",
                 "category",
                 "level",
                 "is_party_member",
                 "workdays",
-                "session__log_status",
             )
         )
         for row in rows.iterator(chunk_size=CHUNK_SIZE):
-            day = row["session__date"]
             yield [
-                row["session_id"],
-                day,
-                row["session__cell__name"],
-                self.places.on(row["session__village_id"], day)[0],
+                *self._session_columns(row),
                 row["member__full_name"],
                 self.categories[row["category"]],
                 self.levels[row["level"]],
@@ -267,13 +277,10 @@ class RawLists:
 
     def _output_rows(self) -> Iterator[list]:
         rows = (
-            WorkOutput.objects.filter(session__in=self.held.values("id"))
+            self._held(WorkOutput)
             .order_by("session__date", "session_id", "id")
             .values(
-                "session_id",
-                "session__date",
-                "session__cell__name",
-                "session__village_id",
+                *HELD_FIELDS,
                 "work_type__name",
                 "description",
                 "quantity",
@@ -282,16 +289,11 @@ class RawLists:
                 "household__status",
                 "value_vnd",
                 "funding_source",
-                "session__log_status",
             )
         )
         for row in rows.iterator(chunk_size=CHUNK_SIZE):
-            day = row["session__date"]
             yield [
-                row["session_id"],
-                day,
-                row["session__cell__name"],
-                self.places.on(row["session__village_id"], day)[0],
+                *self._session_columns(row),
                 row["work_type__name"],
                 row["description"],
                 row["quantity"],

@@ -1,4 +1,5 @@
-"""Numbers as Vietnamese offices write them, for the report pages: 1.250,5 and 1.500.000 đ.
+"""Numbers as Vietnamese offices write them, for the report pages: 1.250,5 and 1.500.000 đ,
+percentages and signed differences; and the chart's SVG coordinates.
 
 The same helpers as the printed document (``programs.reports.document``), so the screen and
 the paper never disagree; Decimals lose their trailing zeros ("250", not "250,00").
