@@ -103,10 +103,6 @@ class GridCell:
         return STATE_LABELS[self.state]
 
     @property
-    def counted(self) -> bool:
-        return self.state != NOT_ASSIGNED
-
-    @property
     def met(self) -> bool:
         return self.state == MET
 
