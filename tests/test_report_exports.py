@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -26,7 +25,7 @@ from programs.models import (
     WorkOutput,
     WorkType,
 )
-from programs.reports import exports
+from programs.reports import indicators, writers
 from programs.reports.figures import CATEGORY_GROUPS, build_report
 from programs.reports.periods import parse_period
 from programs.reports.scopes import resolve_scope
@@ -122,7 +121,7 @@ def test_workbook_matches_row_by_row_totals(report_dataset, params):
     before, *_rest = expected_figures(sessions_between(period.previous_year()))
     assert expected["held"] and expected["visits"] and outputs and by_source
 
-    book = workbook(exports.report_response(report, "xlsx", RequestFactory().get("/")))
+    book = workbook(writers.report_response(report, "xlsx"))
     titles = [vi(title, "report sheet") for title in ("Summary", "By category", "By level")]
     titles += [
         vi(title, "report sheet")
@@ -135,7 +134,7 @@ def test_workbook_matches_row_by_row_totals(report_dataset, params):
     _headers, body = sheet_table(book[titles[0]])
     summary = {row[0].value: row for row in body}
     with translation.override("vi"):
-        labels = {key: str(label) for key, label, _read in exports.SUMMARY}
+        labels = {indicator.key: str(indicator.label) for indicator in indicators.INDICATORS}
     for key in ("held", "held_unconfirmed", "planned", "postponed", "cancelled", "visits"):
         row = summary[labels[key]]
         assert [cell.data_type for cell in row[1:]] == ["n", "n", "n"]
@@ -189,7 +188,7 @@ def test_workbook_matches_row_by_row_totals(report_dataset, params):
 
 def test_every_sheet_opens_with_title_scope_period_and_a_frozen_bold_header(report_dataset):
     report = committee_report(report_dataset, {"period": "quarter", "month": "2026-02"})
-    book = workbook(exports.report_response(report, "xlsx", RequestFactory().get("/")))
+    book = workbook(writers.report_response(report, "xlsx"))
     with translation.override("vi"):
         period_label = report.period.label
         title = _("Report on cadres and party members working with the people")
@@ -210,8 +209,8 @@ def test_every_sheet_opens_with_title_scope_period_and_a_frozen_bold_header(repo
 def test_files_are_vietnamese_whatever_the_page_language(report_dataset):
     report = committee_report(report_dataset, {"period": "year", "year": "2026"})
     with translation.override("en"):
-        response = exports.report_response(report, "xlsx", RequestFactory().get("/"))
-        csv_response = exports.report_response(report, "csv", RequestFactory().get("/"))
+        response = writers.report_response(report, "xlsx")
+        csv_response = writers.report_response(report, "csv")
     book = workbook(response)
     headers, _body = sheet_table(book[vi("By village", "report sheet")])
     assert headers[0] == vi("Village")
@@ -220,7 +219,7 @@ def test_files_are_vietnamese_whatever_the_page_language(report_dataset):
         response["Content-Disposition"]
         == 'attachment; filename="bao-cao-dang-uy-co-quan-chinh-quyen-huyen-2026.xlsx"'
     )
-    assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == writers.XLSX_CONTENT_TYPE
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -244,16 +243,15 @@ def test_report_page_hands_its_report_to_the_export(client, report_dataset, fmt)
 def test_report_export_runs_no_query(report_dataset, django_assert_num_queries):
     """Everything is in the built report: writing it reads nothing more, row by row or not."""
     report = committee_report(report_dataset, {"period": "year", "year": "2026"})
-    request = RequestFactory().get("/")
     with django_assert_num_queries(0):
-        consume(exports.report_response(report, "xlsx", request))
-        consume(exports.report_response(report, "csv", request))
+        consume(writers.report_response(report, "xlsx"))
+        consume(writers.report_response(report, "csv"))
 
 
 def test_unknown_format_is_refused(report_dataset):
     report = committee_report(report_dataset, {"period": "year", "year": "2026"})
     with pytest.raises(ValueError):
-        exports.report_response(report, "pdf", RequestFactory().get("/"))
+        writers.report_response(report, "pdf")
 
 
 # --- The report as CSV --------------------------------------------------------------------
@@ -263,7 +261,7 @@ def test_unknown_format_is_refused(report_dataset):
 def test_csv_is_utf8_with_bom_and_its_cell_totals_match(report_dataset, params):
     report = committee_report(report_dataset, params)
     expected, *_rest = expected_figures(sessions_between(report.period))
-    response = exports.report_response(report, "csv", RequestFactory().get("/"))
+    response = writers.report_response(report, "csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="bao-cao-')
     rows = csv_rows(response.content)
@@ -333,12 +331,12 @@ def hostile(world):
     ],
 )
 def test_safe_text(value, expected):
-    assert exports.safe_text(value) == expected
+    assert writers.safe_text(value) == expected
 
 
 def test_report_files_neutralise_formulas_but_keep_negative_numbers(hostile):
     report = committee_report(hostile, {"period": "year", "year": "2026"})
-    book = workbook(exports.report_response(report, "xlsx", RequestFactory().get("/")))
+    book = workbook(writers.report_response(report, "xlsx"))
     _headers, body = sheet_table(book[vi("By cell", "report sheet")])
     names = {row[0].value for row in body}
     assert {"'" + HYPERLINK, "'@SUM(A1:A9)"} <= names
@@ -350,7 +348,7 @@ def test_report_files_neutralise_formulas_but_keep_negative_numbers(hostile):
     assert (held[1].value, held[2].value, held[3].value) == (2, 3, -1)
     assert held[3].data_type == "n"
 
-    rows = csv_rows(exports.report_response(report, "csv", RequestFactory().get("/")).content)
+    rows = csv_rows(writers.report_response(report, "csv").content)
     flat = [value for row in rows for value in row]
     assert "'" + HYPERLINK in flat and "'@SUM(A1:A9)" in flat and "'+1" in flat
     assert HYPERLINK not in flat and "+1" not in flat

@@ -154,7 +154,7 @@ def test_comparison_with_the_previous_year(client, report_dataset):
     assert before  # the dataset covers 2025 too
     difference = now - before
     sign = "+" if difference > 0 else ("\N{MINUS SIGN}" if difference < 0 else "")
-    assert _row(page, "Sessions held (confirmed)") == [
+    assert _row(page, "Sessions held (log confirmed)") == [
         str(now),
         str(before),
         f"{sign}{abs(difference)}",

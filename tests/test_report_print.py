@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import LabourSession, ReportSettings
-from programs.reports import document
+from programs.reports import document, pdf
 from programs.reports.periods import parse_period
-from programs.views import reports as report_views
 from tests import factories
 
 URL = reverse("programs:report-print")
@@ -102,7 +101,7 @@ def test_money_and_document_number():
     ],
 )
 def test_period_words(params, words):
-    assert document.period_words(parse_period(params, D(2026, 11, 27))) == words
+    assert parse_period(params, D(2026, 11, 27)).document_phrase() == words
 
 
 # --- the document -------------------------------------------------------------------------
@@ -262,13 +261,13 @@ def test_user_text_is_escaped(client, world):
 
 @pytest.fixture
 def fresh_weasyprint_check():
-    report_views._weasyprint.cache_clear()
+    pdf.load_weasyprint.cache_clear()
     yield
-    report_views._weasyprint.cache_clear()
+    pdf.load_weasyprint.cache_clear()
 
 
 def test_pdf(client, world, fresh_weasyprint_check):
-    if report_views._weasyprint() is None:
+    if pdf.load_weasyprint() is None:
         pytest.skip("WeasyPrint (or the Pango library it needs) is not installed here")
     factories.session(
         cell=world["cell"],

@@ -1,5 +1,6 @@
-"""The words of the printed report (Hướng dẫn 36-HD/VPTW): dates, numbers, the document number,
-the summary line and the generated sentences of sections I and III.
+"""The words of the printed report (Hướng dẫn 36-HD/VPTW): the place and date, the document
+number, the summary line, the generated sentences of sections I and III, and everything
+``reports/document.html`` shows (``document_context``).
 
 The printed report is always in Vietnamese, whatever the language of the screen, so the fixed
 words here are Vietnamese literals rather than translatable strings.
@@ -7,9 +8,9 @@ words here are Vietnamese literals rather than translatable strings.
 
 import datetime
 
-from programs.text import vn_date, vn_number, vnd
+from programs.text import vn_number, vnd
 
-from .periods import ROMAN, Period
+from .indicators import comparison_rows
 
 __all__ = ["vn_number", "vnd"]  # re-exported: templates and tests format through this module
 
@@ -39,22 +40,6 @@ def document_number(number: str, abbreviation: str) -> str:
     return f"Số {blank}-BC/{abbreviation or 'ĐU'}"
 
 
-def period_words(period: Period) -> str:
-    """The period as a party document names it: "tháng 02 năm 2026", "quý I năm 2026",
-    "6 tháng đầu năm 2026", "năm 2026", "từ ngày 15/11/2025 đến ngày 10/02/2026"."""
-    start = period.start
-    if period.kind == "month":
-        return f"tháng {start.month:02d} năm {start.year}"
-    if period.kind == "quarter":
-        return f"quý {ROMAN[(start.month - 1) // 3 + 1]} năm {start.year}"
-    if period.kind == "half":
-        half = "đầu" if start.month == 1 else "cuối"
-        return f"6 tháng {half} năm {start.year}"
-    if period.kind == "year":
-        return f"năm {start.year}"
-    return f"từ ngày {vn_date(period.start)} đến ngày {vn_date(period.end)}"
-
-
 def summary_line(report) -> str:
     """The line under "BÁO CÁO": what the report is about and for which period."""
     directive = report.directive
@@ -64,14 +49,14 @@ def summary_line(report) -> str:
         subject = "Kết quả thực hiện hoạt động lao động cùng Nhân dân"
     if report.scope.kind != "committee":
         subject += f" tại {report.scope.label}"
-    return f"{subject} {period_words(report.period)}"
+    return f"{subject} {report.period.document_phrase()}"
 
 
 def general_sentences(report) -> list[str]:
     """Section I: a few sentences with the key figures."""
     totals = report.totals
     sentences = [
-        f"Trong {period_words(report.period)}, "
+        f"Trong {report.period.document_phrase()}, "
         f"{report.cells_counted or len(report.cells)} chi bộ được phân công phụ trách thôn; "
         f"đã tổ chức {vn_number(totals.held)} buổi lao động cùng Nhân dân (đã xác nhận) "
         f"tại {vn_number(report.villages_with_sessions)} thôn, "
@@ -130,52 +115,31 @@ def households_sentence(report) -> str:
     return text + "."
 
 
-# The indicators compared with the same period a year earlier: key, Vietnamese label, kind.
-COMPARISON = [
-    ("held", "Số buổi đã tổ chức (đã xác nhận)", "number"),
-    ("held_unconfirmed", "Số buổi chờ xác nhận", "number"),
-    ("postponed", "Số buổi tạm hoãn", "number"),
-    ("cancelled", "Số buổi bị hủy", "number"),
-    ("villages", "Số thôn có buổi lao động", "number"),
-    ("visits", "Lượt người tham gia", "number"),
-    ("workdays", "Ngày công", "number"),
-    ("households", "Hộ gia đình được hỗ trợ", "number"),
-    ("value", "Giá trị quy đổi thành tiền", "money"),
-]
-
-
-def indicator(report, key):
-    """One comparable figure of ``report`` (see COMPARISON)."""
-    totals = report.totals
+def document_context(report, committee, settings_obj, today: datetime.date) -> dict:
+    """What ``reports/document.html`` shows: the header (superior body, issuing committee,
+    number, place and date) from the committee and its saved ``settings_obj``, then the
+    sections. Call it under ``override("vi")``: the comparison's labels are translated."""
+    superior = settings_obj.superior_body.strip()
+    if not superior and committee is not None and committee.parent_id:
+        superior = committee.parent.name.upper()
+    issuer = committee.name if committee is not None else report.scope.label
+    abbreviation = committee.abbreviation if committee is not None else "ĐU"
     return {
-        "held": totals.held,
-        "held_unconfirmed": totals.held_unconfirmed,
-        "postponed": totals.postponed,
-        "cancelled": totals.cancelled,
-        "villages": report.villages_with_sessions,
-        "visits": totals.visits,
-        "workdays": totals.workdays,
-        "households": len(report.households),
-        "value": report.total_value,
-    }[key]
-
-
-def comparison_rows(report, labels=None) -> list[dict]:
-    """The report's key figures beside those of the same period a year earlier, with the
-    difference; ``labels`` (key → label) replaces the Vietnamese labels, for the screen."""
-    if report.previous is None:
-        return []
-    rows = []
-    for key, label, kind in COMPARISON:
-        current, previous = indicator(report, key), indicator(report.previous, key)
-        rows.append(
-            {
-                "key": key,
-                "label": (labels or {}).get(key, label),
-                "kind": kind,
-                "current": current,
-                "previous": previous,
-                "difference": current - previous,
-            }
-        )
-    return rows
+        "report": report,
+        "superior_body": superior.upper(),
+        "issuer": issuer.upper(),
+        "number_line": document_number(settings_obj.number, abbreviation),
+        "place_date": vietnamese_place_date(settings_obj.place, today),
+        "summary_line": summary_line(report),
+        "period_words": report.period.document_phrase(),
+        "general": general_sentences(report),
+        "shortcomings": shortcoming_sentences(report),
+        "by_category": [
+            (CATEGORY_WORDS[key], count, workdays)
+            for key, _label, count, workdays in report.by_category
+        ],
+        "households_sentence": households_sentence(report),
+        "comparison": comparison_rows(report),
+        "settings": settings_obj,
+        "recipients": settings_obj.recipient_lines,
+    }

@@ -1,4 +1,6 @@
-"""The report's figures, computed in the database.
+"""The report's figures, computed in the database: ``build_report`` and what it returns — the
+scope it covers (``ReportScope``), the totals, the per-cell, per-village and per-month rows and
+the ``Report`` that holds them with the same period a year earlier.
 
 A report reads a fixed number of grouped queries whatever the number of cells, villages or
 months: sessions by cell, village, month and status; person-visits by category and level and
@@ -6,7 +8,8 @@ by cell, village and month; outputs by work type and unit; value by funding sour
 helped. Everything else (totals, per-cell and per-village tables, the monthly trend, the
 cadence) is summed in Python from those grouped rows, which are few.
 
-Only confirmed logs count as held. Sessions held but not yet confirmed are counted apart.
+Only confirmed logs count as held. Sessions held but not yet confirmed are counted apart. The
+cadence is judged by the rule in ``cadence``.
 """
 
 from collections import defaultdict
@@ -15,7 +18,6 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.utils.translation import gettext as _
 
 from programs.models import (
     Attendance,
@@ -31,6 +33,8 @@ from programs.models import (
 )
 from programs.planning import Month
 
+from . import cadence
+from .indicators import category_label
 from .periods import Period
 
 HELD = LabourSession.Status.HELD
@@ -69,34 +73,31 @@ class ReportScope:
     listed_cells: Q = field(default_factory=lambda: Q(pk__in=[]))
 
 
-@dataclass
-class Row:
-    """One line of a per-cell, per-village or per-month table."""
+@dataclass(kw_only=True)
+class StatusCounts:
+    """Sessions by status; "held" counts only those whose log is confirmed."""
 
-    key: object
-    label: str
     planned: int = 0
     held: int = 0
     held_unconfirmed: int = 0
     postponed: int = 0
     cancelled: int = 0
+
+
+@dataclass
+class Row(StatusCounts):
+    """One line of a per-cell, per-village or per-month table."""
+
+    key: object
+    label: str
     visits: int = 0
     workdays: Decimal = ZERO
     months_met: int = 0
     months_counted: int = 0
 
-    @property
-    def sessions(self) -> int:
-        return self.planned + self.held + self.held_unconfirmed + self.postponed + self.cancelled
-
 
 @dataclass
-class Totals:
-    planned: int = 0
-    held: int = 0
-    held_unconfirmed: int = 0
-    postponed: int = 0
-    cancelled: int = 0
+class Totals(StatusCounts):
     named_visits: int = 0
     party_member_visits: int = 0
     unlisted_commune_cadres: int = 0
@@ -134,7 +135,6 @@ class Report:
     cells_counted: int
     villages_with_sessions: int
     previous: "Report | None" = None
-    notes: list[str] = field(default_factory=list)
 
     @property
     def cadence_rate(self) -> float | None:
@@ -145,10 +145,6 @@ class Report:
     @property
     def total_value(self) -> int:
         return sum(value for _, _, value in self.value_by_source)
-
-
-def _confirmed(sessions):
-    return sessions.filter(status=HELD, log_status=CONFIRMED)
 
 
 def _month_of(row) -> Month:
@@ -224,15 +220,33 @@ def _build(scope: ReportScope, periods: list[Period], directive, *, today) -> li
     sessions = LabourSession.objects.filter(scope.session_filter).filter(in_periods)
     if directive is not None:
         sessions = sessions.filter(directive=directive)
-    confirmed = _confirmed(sessions)
+    confirmed = sessions.filter(status=HELD, log_status=CONFIRMED)
     figures = [_Figures(p) for p in periods]
-    month_parts = {"y": ExtractYear("date"), "m": ExtractMonth("date")}
+    # Every grouped query tags its rows with the index of their period, "w".
+    _add_sessions(figures, sessions.annotate(w=_which(periods)))
+    on_session_date = _which(periods, "session__date")
+    attendance = Attendance.objects.filter(session__in=confirmed.values("id"))
+    _add_visits_by_group(figures, attendance.annotate(w=on_session_date))
+    _add_visits_by_row(figures, attendance.annotate(w=on_session_date))
+    outputs = WorkOutput.objects.filter(session__in=confirmed.values("id"))
+    _add_outputs(figures, outputs.annotate(w=on_session_date))
+    _add_households(figures, outputs.filter(household__isnull=False).annotate(w=on_session_date))
+    cells, villages = _names(scope, figures)
+    return [_report(scope, directive, f, cells, villages, today) for f in figures]
 
-    # 1. Sessions by period, cell, village, month, status and log status, with the unlisted
-    #    counts.
+
+def _add_sessions(figures: list[_Figures], sessions) -> None:
+    """Sessions by period, cell, village, month, status and log status, with the unlisted
+    counts."""
     for row in (
         sessions.values(
-            "cell_id", "village_id", "status", "log_status", w=_which(periods), **month_parts
+            "w",
+            "cell_id",
+            "village_id",
+            "status",
+            "log_status",
+            y=ExtractYear("date"),
+            m=ExtractMonth("date"),
         )
         .annotate(
             n=Count("id"),
@@ -251,8 +265,9 @@ def _build(scope: ReportScope, periods: list[Period], directive, *, today) -> li
             field_name = row["status"]
         for target in targets:
             setattr(target, field_name, getattr(target, field_name) + row["n"])
-        if field_name == "held":
+        if cadence.counts_as_held(row["status"], row["log_status"], confirmed_only=True):
             f.held_by_cell_month[(row["cell_id"], month)] += row["n"]
+        if field_name == "held":
             unlisted = row["commune_cadres"] + row["armed_forces"] + row["villagers"]
             f.totals.unlisted_commune_cadres += row["commune_cadres"]
             f.totals.unlisted_armed_forces += row["armed_forces"]
@@ -260,13 +275,12 @@ def _build(scope: ReportScope, periods: list[Period], directive, *, today) -> li
             for target in targets[1:]:
                 target.visits += unlisted
 
-    attendance = Attendance.objects.filter(session__in=confirmed.values("id"))
-    on_session_date = _which(periods, "session__date")
 
-    # 2. Person-visits and workdays by category, level and party membership.
+def _add_visits_by_group(figures: list[_Figures], attendance) -> None:
+    """Person-visits and workdays by category, level and party membership."""
     category_group = {cat: key for key, cats in CATEGORY_GROUPS for cat in cats}
     for row in (
-        attendance.values("category", "level", "is_party_member", w=on_session_date)
+        attendance.values("w", "category", "level", "is_party_member")
         .annotate(n=Count("id"), workdays=Sum("workdays"))
         .order_by()
     ):
@@ -280,12 +294,14 @@ def _build(scope: ReportScope, periods: list[Period], directive, *, today) -> li
         if row["is_party_member"]:
             f.totals.party_member_visits += row["n"]
 
-    # 3. Person-visits and workdays by cell, village and month.
+
+def _add_visits_by_row(figures: list[_Figures], attendance) -> None:
+    """Person-visits and workdays by cell, village and month."""
     for row in (
         attendance.values(
+            "w",
             "session__cell_id",
             "session__village_id",
-            w=on_session_date,
             y=ExtractYear("session__date"),
             m=ExtractMonth("session__date"),
         )
@@ -301,12 +317,14 @@ def _build(scope: ReportScope, periods: list[Period], directive, *, today) -> li
             target.visits += row["n"]
             target.workdays += row["workdays"] or ZERO
 
-    outputs_qs = WorkOutput.objects.filter(session__in=confirmed.values("id"))
-    # 4. Outputs by work type and unit: metres never added to square metres.
+
+def _add_outputs(figures: list[_Figures], outputs) -> None:
+    """Outputs by work type and unit (metres never added to square metres), and their
+    money-equivalent value by funding source."""
     unit_labels = dict(Unit.choices)
     work_types = {wt.pk: wt for wt in WorkType.objects.all()}
     for row in (
-        outputs_qs.values("work_type_id", "unit", w=on_session_date)
+        outputs.values("w", "work_type_id", "unit")
         .annotate(quantity=Sum("quantity"), n=Count("id"), value=Sum("value_vnd"))
         .order_by()
     ):
@@ -320,26 +338,25 @@ def _build(scope: ReportScope, periods: list[Period], directive, *, today) -> li
                 "value": row["value"] or 0,
             }
         )
-
-    # 5. Money-equivalent value by funding source.
     for row in (
-        outputs_qs.filter(value_vnd__isnull=False)
-        .values("funding_source", w=on_session_date)
+        outputs.filter(value_vnd__isnull=False)
+        .values("w", "funding_source")
         .annotate(value=Sum("value_vnd"))
         .order_by()
     ):
         figures[row["w"]].values[row["funding_source"]] = row["value"] or 0
 
-    # 6. Households helped, by name and by status.
+
+def _add_households(figures: list[_Figures], outputs) -> None:
+    """Households helped, by name and by status."""
     status_labels = dict(Household.Status.choices)
     for row in (
-        outputs_qs.filter(household__isnull=False)
-        .values(
+        outputs.values(
+            "w",
             "household_id",
             "household__head_name",
             "household__status",
             "household__village__name",
-            w=on_session_date,
         )
         .annotate(n=Count("id"), value=Sum("value_vnd"))
         .order_by("household__village__name", "household__head_name")
@@ -355,7 +372,9 @@ def _build(scope: ReportScope, periods: list[Period], directive, *, today) -> li
             }
         )
 
-    # 7. Names: cells, and villages as they were named at the end of each period.
+
+def _names(scope: ReportScope, figures: list[_Figures]) -> tuple[dict, list]:
+    """The cells (by id) and villages the figures name, and the cells the scope lists."""
     cell_ids = {pk for f in figures for pk in f.cells}
     village_ids = {pk for f in figures for pk in f.villages}
     cells = {
@@ -366,36 +385,14 @@ def _build(scope: ReportScope, periods: list[Period], directive, *, today) -> li
         .prefetch_related("names__commune__district__province", "names__commune__province")
         .select_related("commune__district__province", "commune__province")
     )
-    return [_report(scope, directive, f, cells, villages, today) for f in figures]
+    return cells, villages
 
 
 def _report(scope, directive, f: _Figures, cells, villages, today) -> Report:
     period = f.period
-    for pk in cells:
-        f.cell(pk)
-    for pk, row in f.cells.items():
-        row.label = cells[pk].name if pk in cells else str(pk)
-    for village in villages:
-        if village.pk in f.villages:
-            name, commune = village.placement_on(period.end)
-            f.villages[village.pk].label = f"{village.KIND_WORDS[village.kind]} {name}, {commune}"
-
-    # The cadence: every finished month of the period had enough confirmed sessions. The month
-    # under way is left out, or every mid-month report would show cells as failing.
-    current = Month.of(today) if today else None
-    counted_months = [m for m in period.months if current is None or m < current]
-    meeting = 0
+    _label_rows(f, cells, villages)
     counted_cells = [row for pk, row in f.cells.items() if pk in cells and cells[pk].active]
-    for row in counted_cells:
-        row.months_counted = len(counted_months)
-        row.months_met = sum(
-            1
-            for month in counted_months
-            if f.held_by_cell_month[(row.key, month)] >= scope.required_per_month
-        )
-        if counted_months and row.months_met == len(counted_months):
-            meeting += 1
-
+    meeting, judged = _cadence(f, counted_cells, scope.required_per_month, today)
     f.outputs.sort(key=lambda o: (o["work_type"].sort_order, o["work_type"].name, o["unit"]))
     source_labels = dict(FundingSource.choices)
     status_labels = dict(Household.Status.choices)
@@ -408,7 +405,7 @@ def _report(scope, directive, f: _Figures, cells, villages, today) -> Report:
         directive=directive,
         totals=f.totals,
         by_category=[
-            (key, _category_label(key), count, workdays)
+            (key, category_label(key), count, workdays)
             for key, (count, workdays) in f.by_category.items()
         ],
         by_level=[
@@ -431,14 +428,36 @@ def _report(scope, directive, f: _Figures, cells, villages, today) -> Report:
         villages=sorted(f.villages.values(), key=lambda r: r.label),
         months=[f.months[m] for m in sorted(f.months)],
         cells_meeting_cadence=meeting,
-        cells_counted=len(counted_cells) if counted_months else 0,
+        cells_counted=len(counted_cells) if judged else 0,
         villages_with_sessions=sum(1 for row in f.villages.values() if row.held),
     )
 
 
-def _category_label(key: str) -> str:
-    return {
-        "cadres": _("officials, civil servants, public employees, workers"),
-        "armed_forces": _("armed forces"),
-        "front": _("Front and mass-organisation cadres"),
-    }[key]
+def _label_rows(f: _Figures, cells, villages) -> None:
+    """Every listed cell gets a row; cells are named, villages as they were at the period's
+    end."""
+    for pk in cells:
+        f.cell(pk)
+    for pk, row in f.cells.items():
+        row.label = cells[pk].name if pk in cells else str(pk)
+    for village in villages:
+        if village.pk in f.villages:
+            name, commune = village.placement_on(f.period.end)
+            f.villages[village.pk].label = f"{village.KIND_WORDS[village.kind]} {name}, {commune}"
+
+
+def _cadence(f: _Figures, counted_cells: list[Row], required: int, today) -> tuple[int, int]:
+    """Fill each counted cell's months met and judged (see ``cadence``); return how many cells
+    met the cadence over the period, and how many months were judged."""
+    judged = cadence.months_judged(f.period.months, today)
+    meeting = 0
+    for row in counted_cells:
+        row.months_counted = len(judged)
+        row.months_met = sum(
+            1
+            for month in judged
+            if cadence.month_met(f.held_by_cell_month[(row.key, month)], required)
+        )
+        if cadence.period_met(row.months_met, row.months_counted):
+            meeting += 1
+    return meeting, len(judged)

@@ -1,4 +1,6 @@
-"""Report periods: a month, a quarter, a half-year, a year or a custom range of days.
+"""Report periods: a month, a quarter, a half-year, a year or a custom range of days, read from
+a query string (``parse_period``). A ``Period`` names itself — in a file name, on screen and in
+the printed document — by its kind, in one place.
 
 Sessions carry the local (Asia/Ho_Chi_Minh) date they were held on, so a period is a range of
 dates and a session on 31/12 at 23:30 belongs to December whatever the server's clock says.
@@ -12,6 +14,7 @@ year 9999.
 import datetime
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -50,6 +53,16 @@ def in_window(day: datetime.date, today: datetime.date) -> bool:
     return first <= day <= last
 
 
+# How many months each kind of period spans; a custom range spans what it says.
+MONTHS_PER_KIND = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+
+class _Names(NamedTuple):
+    slug: str
+    label: str
+    document_phrase: str
+
+
 @dataclass(frozen=True)
 class Period:
     kind: str
@@ -60,32 +73,62 @@ class Period:
     def months(self) -> list[Month]:
         return months_between(Month.of(self.start), Month.of(self.end))
 
+    def _names(self) -> _Names:
+        """Every way the period is named, by kind: the one place that tells the kinds apart."""
+        start, year = self.start, self.start.year
+        # Which quarter, or which half, of its year the period is.
+        part = (start.month - 1) // MONTHS_PER_KIND.get(self.kind, 12) + 1
+        if self.kind == "month":
+            return _Names(
+                f"{start:%Y-%m}",
+                _("month %(month)s") % {"month": Month.of(start).label},
+                f"tháng {start.month:02d} năm {year}",
+            )
+        if self.kind == "quarter":
+            return _Names(
+                f"{year}-q{part}",
+                _("quarter %(quarter)s of %(year)s") % {"quarter": ROMAN[part], "year": year},
+                f"quý {ROMAN[part]} năm {year}",
+            )
+        if self.kind == "half":
+            return _Names(
+                f"{year}-h{part}",
+                (
+                    _("the first six months of %(year)s")
+                    if part == 1
+                    else _("the last six months of %(year)s")
+                )
+                % {"year": year},
+                f"6 tháng {'đầu' if part == 1 else 'cuối'} năm {year}",
+            )
+        if self.kind == "year":
+            return _Names(str(year), _("the year %(year)s") % {"year": year}, f"năm {year}")
+        return _Names(
+            f"{start.isoformat()}-{self.end.isoformat()}",
+            _("%(start)s to %(end)s") % {"start": vn_date(start), "end": vn_date(self.end)},
+            f"từ ngày {vn_date(start)} đến ngày {vn_date(self.end)}",
+        )
+
     @property
     def label(self) -> str:
-        """How a party document names the period ("quý I năm 2026"), in the active language."""
-        first = Month.of(self.start)
-        if self.kind == "month":
-            return _("month %(month)s") % {"month": first.label}
-        if self.kind == "quarter":
-            quarter = (first.month - 1) // 3 + 1
-            return _("quarter %(quarter)s of %(year)s") % {
-                "quarter": ROMAN[quarter],
-                "year": first.year,
-            }
-        if self.kind == "half":
-            if first.month == 1:
-                return _("the first six months of %(year)s") % {"year": first.year}
-            return _("the last six months of %(year)s") % {"year": first.year}
-        if self.kind == "year":
-            return _("the year %(year)s") % {"year": first.year}
-        return _("%(start)s to %(end)s") % {
-            "start": vn_date(self.start),
-            "end": vn_date(self.end),
-        }
+        """How the screen and the files name the period ("quarter I of 2026"), in the active
+        language."""
+        return self._names().label
+
+    def slug(self) -> str:
+        """The period in a file name: "2026-02", "2026-q1", "2026-h2", "2026",
+        "2025-11-15-2026-02-10"."""
+        return self._names().slug
+
+    def document_phrase(self) -> str:
+        """The period as a Vietnamese party document names it, whatever the active language:
+        "tháng 02 năm 2026", "quý I năm 2026", "6 tháng đầu năm 2026", "năm 2026",
+        "từ ngày 15/11/2025 đến ngày 10/02/2026"."""
+        return self._names().document_phrase
 
     def previous_year(self) -> "Period":
         """The same span one year earlier (29 February becomes the 28th)."""
-        return Period(self.kind, _year_back(self.start), _year_back(self.end, end=True))
+        return Period(self.kind, _year_back(self.start), _year_back(self.end))
 
     def as_query(self) -> dict[str, str]:
         """The GET parameters that give this period again."""
@@ -96,7 +139,7 @@ class Period:
         return {"period": self.kind, "month": str(Month.of(self.start))}
 
 
-def _year_back(day: datetime.date, *, end: bool = False) -> datetime.date:
+def _year_back(day: datetime.date) -> datetime.date:
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
@@ -156,18 +199,15 @@ def _read_period(params, today: datetime.date) -> Period:
         )
     raw_month = (params.get("month") or "").strip()
     month = _month(raw_month, "month") if raw_month else Month.of(today)
-    if kind == "month":
-        return Period(kind, month.first, month.last)
-    if kind == "quarter":
-        first = Month(month.year, (month.month - 1) // 3 * 3 + 1)
-        return Period(kind, first.first, Month(first.year, first.month + 2).last)
-    if kind == "half":
-        first = Month(month.year, 1 if month.month <= 6 else 7)
-        return Period(kind, first.first, Month(first.year, first.month + 5).last)
     if kind == "year":
         raw_year = (params.get("year") or "").strip()
         year = _year(raw_year) if raw_year else (month.year if raw_month else today.year)
         return Period(kind, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    if kind != "custom":
+        # The month, quarter or half-year that holds ``month``.
+        span = MONTHS_PER_KIND[kind]
+        first = Month(month.year, (month.month - 1) // span * span + 1)
+        return Period(kind, first.first, Month(first.year, first.month + span - 1).last)
     start = _bound(params.get("from"), "from", end=False)
     end = _bound(params.get("to"), "to", end=True)
     if end < start:

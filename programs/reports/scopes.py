@@ -31,58 +31,69 @@ def resolve_scope(user, params) -> ReportScope:
     Without any, the user's first committee (or, for a secretary, their cell). A scope outside
     the user's reach is a 404, as for any other object.
     """
-    visible_cells = permissions.cells_visible_to(user).values("id")
     if (pk := _pk(params, "cell")) is not None:
-        cell = permissions.get_cell_or_404(user, pk)
-        return ReportScope(
-            kind="cell",
-            obj=cell,
-            session_filter=Q(cell=cell),
-            label=str(cell),
-            committee=cell.committee,
-            listed_cells=Q(pk=cell.pk),
-        )
+        return _cell_scope(permissions.get_cell_or_404(user, pk))
     if (pk := _pk(params, "village")) is not None:
-        village = permissions.get_village_or_404(user, pk)
-        return ReportScope(
-            kind="village",
-            obj=village,
-            session_filter=Q(village=village, cell__in=visible_cells),
-            label=str(village),
-        )
+        return _village_scope(user, permissions.get_village_or_404(user, pk))
     if (pk := _pk(params, "commune")) is not None:
-        commune = (
-            Commune.objects.select_related("district", "province")
-            .filter(Q(villages__in=permissions.villages_visible_to(user)))
-            .distinct()
-            .filter(pk=pk)
-            .first()
-        )
-        if commune is None:
-            raise Http404
-        return ReportScope(
-            kind="commune",
-            obj=commune,
-            # Sessions in villages that belong to the commune now or belonged to it then.
-            session_filter=Q(
-                village__in=Village.objects.filter(
-                    Q(commune=commune) | Q(names__commune=commune)
-                ).values("id"),
-                cell__in=visible_cells,
-            ),
-            label=commune.full_name,
-        )
-    pk = _pk(params, "committee")
-    if pk is None:
-        committee = _default_committee(user)
-        if committee is None:
-            # A secretary's cell; a host alone has none here (reports are about cells in scope).
-            cell = permissions.cells_visible_to(user).select_related("committee").first()
-            if cell is None:
-                raise Http404
-            return resolve_scope(user, {"cell": str(cell.pk)})
-    else:
-        committee = permissions.get_committee_or_404(user, pk)
+        return _commune_scope(user, pk)
+    if (pk := _pk(params, "committee")) is not None:
+        return _committee_scope(permissions.get_committee_or_404(user, pk))
+    committee = _default_committee(user)
+    if committee is not None:
+        return _committee_scope(committee)
+    # A secretary's cell; a host alone has none here (reports are about cells in scope).
+    cell = permissions.cells_visible_to(user).select_related("committee", "home_village").first()
+    if cell is None:
+        raise Http404
+    return _cell_scope(cell)
+
+
+def _cell_scope(cell) -> ReportScope:
+    return ReportScope(
+        kind="cell",
+        obj=cell,
+        session_filter=Q(cell=cell),
+        label=str(cell),
+        committee=cell.committee,
+        listed_cells=Q(pk=cell.pk),
+    )
+
+
+def _village_scope(user, village) -> ReportScope:
+    return ReportScope(
+        kind="village",
+        obj=village,
+        session_filter=Q(village=village, cell__in=_visible_cells(user)),
+        label=str(village),
+    )
+
+
+def _commune_scope(user, pk: int) -> ReportScope:
+    commune = (
+        Commune.objects.select_related("district", "province")
+        .filter(Q(villages__in=permissions.villages_visible_to(user)))
+        .distinct()
+        .filter(pk=pk)
+        .first()
+    )
+    if commune is None:
+        raise Http404
+    return ReportScope(
+        kind="commune",
+        obj=commune,
+        # Sessions in villages that belong to the commune now or belonged to it then.
+        session_filter=Q(
+            village__in=Village.objects.filter(
+                Q(commune=commune) | Q(names__commune=commune)
+            ).values("id"),
+            cell__in=_visible_cells(user),
+        ),
+        label=commune.full_name,
+    )
+
+
+def _committee_scope(committee) -> ReportScope:
     committee_ids = permissions.committee_subtree_ids(committee.pk)
     return ReportScope(
         kind="committee",
@@ -92,6 +103,10 @@ def resolve_scope(user, params) -> ReportScope:
         committee=committee,
         listed_cells=Q(committee_id__in=committee_ids, active=True),
     )
+
+
+def _visible_cells(user):
+    return permissions.cells_visible_to(user).values("id")
 
 
 def _default_committee(user):

@@ -1,8 +1,10 @@
 """Compliance: which cells held the sessions their directive asks for, month by month.
 
-The rule for one cell in one month is a pure function (``cell_month_state``); the grid reads the
-session counts with one aggregate query grouped by cell, month and status, whatever the number
-of cells or months.
+The state of one cell in one month is a pure function (``cell_month_state``) around the
+cadence rule of ``programs.reports.cadence``, which the grid applies counting a session as held
+as soon as it is marked held, whatever its log. The grid reads the session counts with one
+aggregate query grouped by cell, month, status and log status, whatever the number of cells or
+months.
 """
 
 import datetime
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from programs import permissions
 from programs.models import Assignment, LabourSession, PartyCell, PartyCommittee
 from programs.planning import Month, months_between
+from programs.reports import cadence
 
 __all__ = [
     "MAX_COMPLIANCE_MONTHS",
@@ -59,7 +62,7 @@ def cell_month_state(
     (``cancelled`` includes postponed ones); ``required`` is the directive's sessions per month;
     ``month_over`` says whether the month's last day is before today.
 
-    - met: at least ``required`` sessions held;
+    - met: the month met the cadence (``cadence.month_met``);
     - partial: some held, fewer than required;
     - late: the month is over and nothing was held (planned sessions never logged, or nothing
       planned at all);
@@ -67,7 +70,7 @@ def cell_month_state(
     - planned: the month is still running and sessions are planned;
     - none: the month is still running and nothing is planned yet.
     """
-    if held >= max(required, 1):
+    if cadence.month_met(held, required):
         return MET
     if held:
         return PARTIAL
@@ -98,10 +101,6 @@ class GridCell:
     @property
     def label(self):
         return STATE_LABELS[self.state]
-
-    @property
-    def counted(self) -> bool:
-        return self.state != NOT_ASSIGNED
 
     @property
     def met(self) -> bool:
@@ -178,21 +177,62 @@ def _required(assignments, month: Month) -> int:
 
 
 def session_counts(committee_ids, first: datetime.date, last: datetime.date) -> dict:
-    """{(cell id, Month): {status: count}} for the cells of the committees, in one query."""
+    """{(cell id, Month): {(status, log status): count}} for the cells of the committees, in
+    one query."""
     rows = (
         LabourSession.objects.filter(
             cell__committee_id__in=committee_ids, date__gte=first, date__lte=last
         )
         .annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
-        .values("cell_id", "year", "month", "status")
+        .values("cell_id", "year", "month", "status", "log_status")
         .annotate(count=Count("id"))
         .order_by()
     )
-    counts: dict[tuple[int, Month], dict[str, int]] = {}
+    counts: dict[tuple[int, Month], dict[tuple[str, str], int]] = {}
     for row in rows:
         key = (row["cell_id"], Month(row["year"], row["month"]))
-        counts.setdefault(key, {})[row["status"]] = row["count"]
+        counts.setdefault(key, {})[(row["status"], row["log_status"])] = row["count"]
     return counts
+
+
+def _grid_cell(by_status: dict, required: int, month_over: bool) -> GridCell:
+    """One cell's month from its session counts by (status, log status)."""
+    Status = LabourSession.Status
+
+    def count(*statuses):
+        return sum(n for (status, _log), n in by_status.items() if status in statuses)
+
+    held = sum(
+        n
+        for (status, log_status), n in by_status.items()
+        if cadence.counts_as_held(status, log_status, confirmed_only=False)
+    )
+    state = cell_month_state(
+        held=held,
+        planned=count(Status.PLANNED),
+        cancelled=count(Status.CANCELLED, Status.POSTPONED),
+        required=required,
+        month_over=month_over,
+    )
+    return GridCell(state=state, held=held, required=required)
+
+
+def _grid_row(cell, months: list[MonthTotal], assignments, counts) -> GridRow:
+    """One cell's row: a state per month; adds the cell's months to the months' totals."""
+    row = GridRow(cell=cell, months=[])
+    for total in months:
+        required = _required(assignments, total.month)
+        if not required:
+            row.months.append(GridCell(state=NOT_ASSIGNED))
+            continue
+        grid_cell = _grid_cell(counts.get((cell.pk, total.month), {}), required, total.is_over)
+        row.months.append(grid_cell)
+        row.counted += 1
+        total.counted += 1
+        if grid_cell.met:
+            row.met += 1
+            total.met += 1
+    return row
 
 
 def compliance_grid(
@@ -204,7 +244,6 @@ def compliance_grid(
     Four queries whatever the size: the committee tree, the cells, their assignments, and the
     session counts.
     """
-    Status = LabourSession.Status
     first, last = start.first, end.last
     committee_ids = permissions.committee_subtree_ids(committee.pk)
     overlapping = _overlapping(first, last)
@@ -226,33 +265,12 @@ def compliance_grid(
         start=start,
         end=end,
         months=[
-            MonthTotal(month=month, is_over=month.last < today)
+            MonthTotal(month=month, is_over=cadence.month_over(month, today))
             for month in months_between(start, end)
         ],
     )
     for cell in cells:
-        row = GridRow(cell=cell, months=[])
-        for total in grid.months:
-            required = _required(assignments_by_cell[cell.pk], total.month)
-            if not required:
-                row.months.append(GridCell(state=NOT_ASSIGNED))
-                continue
-            by_status = counts.get((cell.pk, total.month), {})
-            held = by_status.get(Status.HELD, 0)
-            state = cell_month_state(
-                held=held,
-                planned=by_status.get(Status.PLANNED, 0),
-                cancelled=by_status.get(Status.CANCELLED, 0) + by_status.get(Status.POSTPONED, 0),
-                required=required,
-                month_over=total.is_over,
-            )
-            grid_cell = GridCell(state=state, held=held, required=required)
-            row.months.append(grid_cell)
-            row.counted += 1
-            total.counted += 1
-            if grid_cell.met:
-                row.met += 1
-                total.met += 1
+        row = _grid_row(cell, grid.months, assignments_by_cell[cell.pk], counts)
         grid.rows.append(row)
         grid.met += row.met
         grid.counted += row.counted

@@ -1,4 +1,5 @@
-"""Numbers as Vietnamese offices write them, for the report pages: 1.250,5 and 1.500.000 đ.
+"""Numbers as Vietnamese offices write them, for the report pages: 1.250,5 and 1.500.000 đ,
+percentages and signed differences; and the chart's SVG coordinates.
 
 The same helpers as the printed document (``programs.reports.document``), so the screen and
 the paper never disagree; Decimals lose their trailing zeros ("250", not "250,00").
@@ -6,7 +7,7 @@ the paper never disagree; Decimals lose their trailing zeros ("250", not "250,00
 
 from django import template
 
-from programs.reports import document
+from programs.reports import chart, document
 
 register = template.Library()
 
@@ -44,3 +45,10 @@ def signed(value):
     if value < 0:
         return f"\N{MINUS SIGN}{text}"
     return text
+
+
+@register.filter
+def coordinate(value):
+    """An SVG coordinate: ``{{ bar.x|coordinate }}`` → "123.5" (dot decimal, no trailing
+    zeros), SVG's own syntax rather than a displayed number."""
+    return chart.coordinate(value)

@@ -1,72 +1,14 @@
 """Compliance: which cells held the sessions their directive asks for, month by month."""
 
-import datetime
-
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from programs import permissions, selectors
-from programs.forms.fields import MonthField
-from programs.planning import Month, months_between
-
-# An unqualified period shows the current month and the five before it: half a year.
-DEFAULT_MONTHS = 6
-
-
-class ComplianceFilterForm(forms.Form):
-    """The grid's filters, read from the query string (``committee``, ``from``, ``to``).
-
-    The committee is a plain number here: whether it exists and is the user's to see is the
-    view's fetch-and-check (a 404), not a form error. Missing months get the defaults in
-    ``clean``, so the period checks see the period actually shown.
-    """
-
-    committee = forms.IntegerField(
-        label=_("Party committee"),
-        required=False,
-        widget=forms.Select,
-        error_messages={"invalid": _("Choose a party committee from the list.")},
-    )
-
-    def __init__(self, *args, committees, today: datetime.date, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
-        self.fields["committee"].widget.choices = [(c.pk, c.name) for c in committees]
-        # "from" is a Python keyword, so these two fields are named here rather than above.
-        self.fields["from"] = MonthField(label=_("From month"), required=False)
-        self.fields["to"] = MonthField(label=_("To month"), required=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        end = cleaned.get("to") or Month.of(self.today)
-        start = cleaned.get("from")
-        if start is None:
-            start = end
-            for _step in range(DEFAULT_MONTHS - 1):
-                start = start.previous()
-        if start > end:
-            raise forms.ValidationError(
-                _("The period ends (%(end)s) before it starts (%(start)s)."),
-                params={"start": start.label, "end": end.label},
-                code="reversed",
-            )
-        if len(months_between(start, end)) > selectors.MAX_COMPLIANCE_MONTHS:
-            raise forms.ValidationError(
-                _("Choose a period of at most %(max)s months."),
-                params={"max": selectors.MAX_COMPLIANCE_MONTHS},
-                code="too_long",
-            )
-        cleaned["from"], cleaned["to"] = start, end
-        return cleaned
-
+from programs.forms.reports import ComplianceFilterForm
 
 CELLS_PER_PAGE = 50
 

@@ -7,9 +7,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from programs.reports.exports import RAW_LISTS, RawLists, raw_csv_response, raw_xlsx_response
 from programs.reports.periods import PeriodError, parse_period
+from programs.reports.raw import RAW_LISTS, RawLists
 from programs.reports.scopes import ScopeError, resolve_directive, resolve_scope
+from programs.reports.writers import raw_csv_response, raw_xlsx_response
 
 
 class _BadQuery(ValueError):
@@ -25,7 +26,7 @@ def _raw_lists(request) -> RawLists:
         directive = resolve_directive(request.GET)
     except (PeriodError, ScopeError) as error:
         raise _BadQuery(str(error)) from None
-    # Files are in Vietnamese whatever the page's language (see programs.reports.exports).
+    # Files are in Vietnamese whatever the page's language (see programs.reports.writers).
     with translation.override("vi"):
         return RawLists(scope, period, directive)
 

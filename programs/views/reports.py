@@ -7,133 +7,30 @@ or exported. Bad parameters give a message on the page, never a server error; a 
 the user's reach is a 404 like any other object.
 """
 
-import functools
-import mimetypes
-import warnings
-from pathlib import Path
-from urllib.parse import unquote, urlencode
+from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from programs import permissions
-from programs.forms.tokens import OneTimeTokenField, posted_token
+from programs.forms.reports import ReportFilterForm, ReportSettingsForm
+from programs.forms.tokens import posted_token
 from programs.models import Directive, ReportSettings
-from programs.reports import document
+from programs.reports import document, indicators, pdf
 from programs.reports.chart import month_chart
-from programs.reports.exports import period_slug, report_response
 from programs.reports.figures import build_report
 from programs.reports.periods import PeriodError, parse_period
 from programs.reports.scopes import ScopeError, resolve_directive, resolve_scope
+from programs.reports.writers import FORMATS as EXPORT_FORMATS
+from programs.reports.writers import report_response
 from programs.services import preferences
-
-EXPORT_FORMATS = ("xlsx", "csv")
-
-
-class ReportFilterForm(forms.Form):
-    """The report's parameters as a GET form.
-
-    Every field is plain text: ``parse_period`` and ``resolve_scope`` read and check the
-    values (their messages are added to this form), so the form only shows them back.
-    """
-
-    committee = forms.CharField(label=gettext_lazy("Party committee"), required=False)
-    directive = forms.CharField(label=gettext_lazy("Directive"), required=False)
-    period = forms.CharField(
-        label=gettext_lazy("Period"),
-        required=False,
-        widget=forms.Select(
-            choices=[
-                ("month", gettext_lazy("Month")),
-                ("quarter", gettext_lazy("Quarter")),
-                ("half", gettext_lazy("Half-year")),
-                ("year", gettext_lazy("Year")),
-                ("custom", gettext_lazy("From … to …")),
-            ]
-        ),
-    )
-    month = forms.CharField(
-        label=gettext_lazy("Month (or a month in the quarter or half-year)"),
-        required=False,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-02"}),
-    )
-    year = forms.CharField(
-        label=gettext_lazy("Year"),
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2026"}),
-    )
-    cell = forms.CharField(required=False, widget=forms.HiddenInput)
-    commune = forms.CharField(required=False, widget=forms.HiddenInput)
-    village = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, committees, directives, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["committee"].widget = forms.Select(
-            choices=[("", _("My committee"))] + [(str(c.pk), c.name) for c in committees]
-        )
-        self.fields["directive"].widget = forms.Select(
-            choices=[("", _("All directives"))] + [(str(d.pk), str(d)) for d in directives]
-        )
-        # "from" is a Python keyword, so these two are named here rather than above.
-        self.fields["from"] = forms.CharField(
-            label=_("From (custom period)"),
-            required=False,
-            widget=forms.TextInput(attrs={"type": "date"}),
-        )
-        self.fields["to"] = forms.CharField(
-            label=_("To (custom period)"),
-            required=False,
-            widget=forms.TextInput(attrs={"type": "date"}),
-        )
-        if not committees:
-            # A cell secretary reports on their own cell; there is no committee to choose.
-            self.fields["committee"].widget = forms.HiddenInput()
-
-
-class ReportSettingsForm(forms.ModelForm):
-    """The header and signature of a committee's printed reports, remembered per committee."""
-
-    token = OneTimeTokenField()
-
-    class Meta:
-        model = ReportSettings
-        fields = [
-            "number",
-            "place",
-            "superior_body",
-            "signer_on_behalf",
-            "signer_title",
-            "signer_name",
-            "recipients",
-        ]
-        widgets = {"recipients": forms.Textarea(attrs={"rows": 4})}
-
-
-@functools.cache
-def _weasyprint():
-    """The weasyprint module, or None when it (or the Pango library it needs) is missing."""
-    try:
-        with warnings.catch_warnings():
-            # Without libharfbuzz-subset, WeasyPrint warns at import that a future version will
-            # need it; PDFs are still made (fonts are embedded whole), so it is not our error.
-            warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
-            import weasyprint
-    except (ImportError, OSError):
-        return None
-    return weasyprint
 
 
 def _read_report(request, form, today, *, language=None):
@@ -181,24 +78,6 @@ def report_query(report) -> str:
         params["directive"] = report.directive.pk
     params.update(report.period.as_query())
     return urlencode(params)
-
-
-def _comparison(report):
-    """Key indicators of the report and of the same period a year earlier."""
-    return document.comparison_rows(
-        report,
-        {
-            "held": _("Sessions held (confirmed)"),
-            "held_unconfirmed": _("Held, awaiting confirmation"),
-            "postponed": _("Postponed"),
-            "cancelled": _("Cancelled"),
-            "villages": _("Villages with at least one session"),
-            "visits": _("Person-visits"),
-            "workdays": _("Workdays"),
-            "households": _("Households helped"),
-            "value": _("Money-equivalent value (VND)"),
-        },
-    )
 
 
 def _visit_rows(report):
@@ -259,7 +138,7 @@ def report(request):
                 _("Unknown format “%(format)s”: choose xlsx or csv.") % {"format": fmt[:20]},
             )
         elif result is not None:
-            return report_response(result, fmt, request)
+            return report_response(result, fmt)
     context = {"form": form, "report": None}
     if result is not None:
         query = report_query(result)
@@ -269,7 +148,7 @@ def report(request):
             query=query,
             chart=month_chart(result.months),
             visit_rows=_visit_rows(result),
-            comparison=_comparison(result),
+            comparison=indicators.comparison_rows(result),
             print_url=f"{reverse('programs:report-print')}?{query}",
             xlsx_url=f"{base}?{query}&format=xlsx",
             csv_url=f"{base}?{query}&format=csv",
@@ -289,96 +168,42 @@ def _issuing_committee(request, report):
     return permissions.committees_visible_to(request.user).order_by("parent_id", "name").first()
 
 
-def _document_context(report, committee, settings_obj, today):
-    superior = settings_obj.superior_body.strip()
-    if not superior and committee is not None and committee.parent_id:
-        superior = committee.parent.name.upper()
-    issuer = committee.name if committee is not None else report.scope.label
-    abbreviation = committee.abbreviation if committee is not None else "ĐU"
-    return {
-        "report": report,
-        "superior_body": superior.upper(),
-        "issuer": issuer.upper(),
-        "number_line": document.document_number(settings_obj.number, abbreviation),
-        "place_date": document.vietnamese_place_date(settings_obj.place, today),
-        "summary_line": document.summary_line(report),
-        "period_words": document.period_words(report.period),
-        "general": document.general_sentences(report),
-        "shortcomings": document.shortcoming_sentences(report),
-        "category_words": document.CATEGORY_WORDS,
-        "by_category": [
-            (document.CATEGORY_WORDS[key], count, workdays)
-            for key, _label, count, workdays in report.by_category
-        ],
-        "households_sentence": document.households_sentence(report),
-        "comparison": document.comparison_rows(report),
-        "settings": settings_obj,
-        "recipients": settings_obj.recipient_lines,
-    }
-
-
 def _render_document(request, report, committee, settings_obj, today) -> str:
     """The document's HTML, always in Vietnamese whatever the interface language."""
     with translation.override("vi"):
         return render_to_string(
             "reports/document.html",
-            _document_context(report, committee, settings_obj, today),
+            document.document_context(report, committee, settings_obj, today),
             request=request,
         )
 
 
-def _static_url_fetcher(weasyprint, base_url: str):
-    """A WeasyPrint URL fetcher that serves the stylesheet (and any static file) from the
-    static finders, so the PDF needs no network; every other URL is refused."""
-    prefix = base_url.rstrip("/") + static("")
-
-    def find(url: str) -> str:
-        if url.startswith(prefix):
-            name = unquote(url[len(prefix) :].split("?")[0])
-            # Development: the source files; production: the collected (hashed) copies.
-            path = finders.find(name)
-            if not path and staticfiles_storage.exists(name):
-                path = staticfiles_storage.path(name)
-            if path and ".." not in Path(name).parts:
-                return path
-        raise ValueError(f"Not a static file: {url}")
-
-    def mime(path: str) -> str:
-        return mimetypes.guess_type(path)[0] or "application/octet-stream"
-
-    if hasattr(weasyprint, "URLFetcher"):  # WeasyPrint 67 and later
-
-        class StaticFetcher(weasyprint.URLFetcher):
-            def fetch(self, url, headers=None):
-                path = find(url)
-                return weasyprint.urls.URLFetcherResponse(
-                    url, Path(path).read_bytes(), {"Content-Type": mime(path)}
-                )
-
-        return StaticFetcher()
-
-    def fetch(url):  # earlier versions take a function returning a dict
-        path = find(url)
-        return {"string": Path(path).read_bytes(), "mime_type": mime(path), "redirected_url": url}
-
-    return fetch
+def _saved_settings(committee) -> ReportSettings:
+    """The committee's saved header and signature, or blank ones."""
+    saved = None
+    if committee is not None:
+        saved = ReportSettings.objects.filter(committee=committee).first()
+    return saved or ReportSettings(committee=committee)
 
 
-def _pdf_filename(report) -> str:
-    """ "bao-cao-2026-q1.pdf": ASCII, named by the period as the exports are."""
-    return f"bao-cao-{period_slug(report.period)}.pdf"
-
-
-def _pdf_response(request, report, document_html):
-    weasyprint = _weasyprint()
-    base_url = request.build_absolute_uri("/")
-    html = render_to_string("reports/print_pdf.html", {"document": document_html}, request=request)
-    pdf = weasyprint.HTML(
-        string=html, base_url=base_url, url_fetcher=_static_url_fetcher(weasyprint, base_url)
-    ).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_pdf_filename(report)}"'
-    return response
+def _save_settings(request, committee, settings_obj) -> ReportSettingsForm | None:
+    """Save the posted header and signature; None once saved, else the form with its errors."""
+    settings_form = ReportSettingsForm(request.POST, instance=settings_obj)
+    if not settings_form.is_valid():
+        return settings_form
+    cleaned = settings_form.cleaned_data
+    try:
+        preferences.report_settings_save(
+            committee=committee,
+            user=request.user,
+            values={name: cleaned[name] for name in ReportSettingsForm.Meta.fields},
+            token=posted_token(request),
+        )
+    except ValidationError as error:
+        settings_form.add_error(None, error)
+        return settings_form
+    messages.success(request, _("The report’s header and signature were saved."))
+    return None
 
 
 @login_required
@@ -392,38 +217,21 @@ def report_print(request):
     today = timezone.localdate()
     form = _filter_form(request)
     result = _read_report(request, form, today, language="vi")
-    context = {"form": form, "report": None, "pdf_available": _weasyprint() is not None}
+    context = {"form": form, "report": None, "pdf_available": pdf.available()}
     if result is None:
         return render(request, "reports/print.html", context)
 
     committee = _issuing_committee(request, result)
     can_save = committee is not None and permissions.can_plan(request.user, committee)
-    settings_obj = (
-        ReportSettings.objects.filter(committee=committee).first()
-        if committee is not None
-        else None
-    ) or ReportSettings(committee=committee)
+    settings_obj = _saved_settings(committee)
     query = report_query(result)
     print_url = f"{reverse('programs:report-print')}?{query}"
-
     if request.method == "POST":
         if not can_save:
             raise PermissionDenied
-        settings_form = ReportSettingsForm(request.POST, instance=settings_obj)
-        if settings_form.is_valid():
-            cleaned = settings_form.cleaned_data
-            try:
-                preferences.report_settings_save(
-                    committee=committee,
-                    user=request.user,
-                    values={name: cleaned[name] for name in ReportSettingsForm.Meta.fields},
-                    token=posted_token(request),
-                )
-            except ValidationError as error:
-                settings_form.add_error(None, error)
-            else:
-                messages.success(request, _("The report’s header and signature were saved."))
-                return redirect(print_url)
+        settings_form = _save_settings(request, committee, settings_obj)
+        if settings_form is None:
+            return redirect(print_url)
     else:
         settings_form = ReportSettingsForm(instance=settings_obj)
 
@@ -431,7 +239,7 @@ def report_print(request):
     document_html = _render_document(request, result, committee, settings_obj, today)
     if fmt == "pdf":
         if context["pdf_available"]:
-            return _pdf_response(request, result, document_html)
+            return pdf.pdf_response(request, result.period, document_html)
         form.add_error(
             None, _("PDF is not available on this server: print the page to PDF instead.")
         )

@@ -1,0 +1,147 @@
+"""The forms of the report and compliance pages: the report's filters (a GET form whose values
+``parse_period`` and ``resolve_scope`` check), the header and signature of a committee's
+printed reports, and the compliance grid's filters."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from programs import selectors
+from programs.forms.fields import MonthField
+from programs.forms.tokens import OneTimeTokenField
+from programs.models import ReportSettings
+from programs.planning import Month, months_between
+
+
+class ReportFilterForm(forms.Form):
+    """The report's parameters as a GET form.
+
+    Every field is plain text: ``parse_period`` and ``resolve_scope`` read and check the
+    values (their messages are added to this form), so the form only shows them back.
+    """
+
+    committee = forms.CharField(label=gettext_lazy("Party committee"), required=False)
+    directive = forms.CharField(label=gettext_lazy("Directive"), required=False)
+    period = forms.CharField(
+        label=gettext_lazy("Period"),
+        required=False,
+        widget=forms.Select(
+            choices=[
+                ("month", gettext_lazy("Month")),
+                ("quarter", gettext_lazy("Quarter")),
+                ("half", gettext_lazy("Half-year")),
+                ("year", gettext_lazy("Year")),
+                ("custom", gettext_lazy("From … to …")),
+            ]
+        ),
+    )
+    month = forms.CharField(
+        label=gettext_lazy("Month (or a month in the quarter or half-year)"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-02"}),
+    )
+    year = forms.CharField(
+        label=gettext_lazy("Year"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2026"}),
+    )
+    cell = forms.CharField(required=False, widget=forms.HiddenInput)
+    commune = forms.CharField(required=False, widget=forms.HiddenInput)
+    village = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, committees, directives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].widget = forms.Select(
+            choices=[("", _("My committee"))] + [(str(c.pk), c.name) for c in committees]
+        )
+        self.fields["directive"].widget = forms.Select(
+            choices=[("", _("All directives"))] + [(str(d.pk), str(d)) for d in directives]
+        )
+        # "from" is a Python keyword, so these two are named here rather than above.
+        self.fields["from"] = forms.CharField(
+            label=_("From (custom period)"),
+            required=False,
+            widget=forms.TextInput(attrs={"type": "date"}),
+        )
+        self.fields["to"] = forms.CharField(
+            label=_("To (custom period)"),
+            required=False,
+            widget=forms.TextInput(attrs={"type": "date"}),
+        )
+        if not committees:
+            # A cell secretary reports on their own cell; there is no committee to choose.
+            self.fields["committee"].widget = forms.HiddenInput()
+
+
+class ReportSettingsForm(forms.ModelForm):
+    """The header and signature of a committee's printed reports, remembered per committee."""
+
+    token = OneTimeTokenField()
+
+    class Meta:
+        model = ReportSettings
+        fields = [
+            "number",
+            "place",
+            "superior_body",
+            "signer_on_behalf",
+            "signer_title",
+            "signer_name",
+            "recipients",
+        ]
+        widgets = {"recipients": forms.Textarea(attrs={"rows": 4})}
+
+
+# An unqualified period shows the current month and the five before it: half a year.
+DEFAULT_MONTHS = 6
+
+
+class ComplianceFilterForm(forms.Form):
+    """The grid's filters, read from the query string (``committee``, ``from``, ``to``).
+
+    The committee is a plain number here: whether it exists and is the user's to see is the
+    view's fetch-and-check (a 404), not a form error. Missing months get the defaults in
+    ``clean``, so the period checks see the period actually shown.
+    """
+
+    committee = forms.IntegerField(
+        label=gettext_lazy("Party committee"),
+        required=False,
+        widget=forms.Select,
+        error_messages={"invalid": gettext_lazy("Choose a party committee from the list.")},
+    )
+
+    def __init__(self, *args, committees, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["committee"].widget.choices = [(c.pk, c.name) for c in committees]
+        # "from" is a Python keyword, so these two fields are named here rather than above.
+        self.fields["from"] = MonthField(label=_("From month"), required=False)
+        self.fields["to"] = MonthField(label=_("To month"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        end = cleaned.get("to") or Month.of(self.today)
+        start = cleaned.get("from")
+        if start is None:
+            start = end
+            for _step in range(DEFAULT_MONTHS - 1):
+                start = start.previous()
+        if start > end:
+            raise forms.ValidationError(
+                _("The period ends (%(end)s) before it starts (%(start)s)."),
+                params={"start": start.label, "end": end.label},
+                code="reversed",
+            )
+        if len(months_between(start, end)) > selectors.MAX_COMPLIANCE_MONTHS:
+            raise forms.ValidationError(
+                _("Choose a period of at most %(max)s months."),
+                params={"max": selectors.MAX_COMPLIANCE_MONTHS},
+                code="too_long",
+            )
+        cleaned["from"], cleaned["to"] = start, end
+        return cleaned
