@@ -240,7 +240,7 @@ def _row():
 
 # Long: the independent check of build_report is meant to read as one piece of SQL and its
 # sums, with nothing shared with the code it checks.
-def hand_report(committee_ids, period, previous, *, today, required=1) -> dict:
+def hand_report(committee_ids, period, previous, *, today, required=1) -> dict:  # noqa: C901
     """The report's figures for ``period`` and ``previous`` from five SQL statements, summed in
     Python into the shape ``report_summary`` gives a ``Report``: {0: figures, 1: figures}."""
     from django.db import connection
