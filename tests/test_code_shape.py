@@ -20,8 +20,12 @@ def _functions(path: Path):
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            above = lines[first - 2].strip() if first >= 2 else ""
-            yield node, node.end_lineno - node.lineno + 1, above
+            # The comment block right above the def (or its first decorator), read top down.
+            comment, index = [], first - 2
+            while index >= 0 and lines[index].strip().startswith("#"):
+                comment.insert(0, lines[index].strip())
+                index -= 1
+            yield node, node.end_lineno - node.lineno + 1, " ".join(comment)
 
 
 def test_long_functions_say_why():
