@@ -91,6 +91,8 @@ class Sheet:
     name_field: ClassVar[str | None] = "name"
     related: ClassVar[tuple[str, ...]] = ()
     chunk_size: ClassVar[int] = 1000
+    # Templates list the sheet classes: they must not call (instantiate) them.
+    do_not_call_in_templates = True
 
     def __init__(self, context):
         self.context = context
@@ -153,7 +155,12 @@ class Sheet:
         values = values or {}
         parts = []
         for name in self.key_fields:
-            value = values[name] if name in values else getattr(obj, name, None)
+            if name in values:
+                value = values[name]
+            elif obj is not None:
+                value = getattr(obj, name)
+            else:
+                value = self.model._meta.get_field(name).get_default()
             parts.append(getattr(value, "pk", value) if value != "" else "")
         return tuple(parts)
 
