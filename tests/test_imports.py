@@ -163,8 +163,8 @@ def test_rejections_name_row_column_and_reason_in_vietnamese(filled):
     assert reasons[0][:2] == (2, "Xã")
     assert "Không có xã nào tên “Binh An”" in reasons[0][2]
     assert (
-        "Có phải: xã Bình An (huyện Lâm Bình, đến 30/06/2025); xã Bình An (tỉnh Tuyên Quang, từ 01/07/2025)?"
-        in reasons[0][2]
+        "Có phải: xã Bình An (huyện Lâm Bình, đến 30/06/2025); "
+        "xã Bình An (tỉnh Tuyên Quang, từ 01/07/2025)?" in reasons[0][2]
     )
     assert reasons[1][:2] == (3, "Xã")
     assert "trùng với 2 xã" in reasons[1][2] and "đến 30/06/2025" in reasons[1][2]

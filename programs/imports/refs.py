@@ -124,7 +124,7 @@ class NameIndex:
         keys = [folded, *difflib.get_close_matches(folded, list(self.folded), n=limit, cutoff=0.75)]
         labels = []
         for key in keys:
-            for obj in self.folded.get(key, []):
+            for obj in sorted(self.folded.get(key, []), key=self.label):
                 label = self.label(obj)
                 if (within is None or within(obj)) and label not in labels:
                     labels.append(label)
