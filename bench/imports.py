@@ -13,6 +13,7 @@ page.
 
 import io
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -42,7 +43,7 @@ def _renamed_export(officer, path: Path) -> int:
     for number, row in enumerate(source.active.iter_rows(values_only=True)):
         row = list(row)
         if number:
-            row[0], row[1] = "", f"{row[1]} Bench"
+            row[0], row[1] = "", f"{row[1]} Bench {number}"
             count += 1
         sheet.append(row)
     book.save(path)
@@ -104,14 +105,15 @@ def _page(officer, path: Path) -> dict:
     client.force_login(officer)
     started = time.perf_counter()
     with path.open("rb") as upload:
-        preview = client.post("/imports/", {"kind": "members", "file": upload})
-    confirm = preview.context["confirm"] if preview.context else None
-    ok = confirm is not None
+        preview = client.post("/imports/", {"kind": "members", "file": upload}, secure=True)
+    html = preview.content.decode()
+    fields = dict(re.findall(r'name="(upload|token)" value="([^"]+)"', html))
+    ok = preview.status_code == 200 and len(fields) == 2
     if ok:
-        data = {"upload": confirm.initial["upload"], "token": str(confirm["token"].initial)}
-        ok = client.post("/imports/confirm/", data).status_code == 302
+        done = client.post("/imports/confirm/", fields, secure=True)
+        ok = done.status_code == 302
     seconds = time.perf_counter() - started
-    created = Member.objects.filter(full_name__endswith=" Bench")
+    created = Member.objects.filter(full_name__contains=" Bench ")
     LogEntry.objects.filter(
         content_type__model="member",
         object_id__in=[str(pk) for pk in created.values_list("pk", flat=True)],

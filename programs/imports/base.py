@@ -2,6 +2,7 @@
 row finds the record it updates (its code, or the sheet's natural key), and how the changes are
 checked and written in bulk."""
 
+import functools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -35,6 +36,7 @@ class Column:
     choices: object = None  # the model's TextChoices for a closed list
 
 
+@functools.cache
 def choice_labels(choices) -> dict[str, str]:
     """Stored value → the Vietnamese label a file shows (the closed lists of the template)."""
     with translation.override("vi"):
@@ -212,8 +214,10 @@ class Sheet:
     def validate(self, row: RowCells, obj) -> None:
         """The model's rules (``full_clean`` without the queries for uniqueness, which the
         natural key has checked); errors reported on their columns."""
+        # Linked records were found in the database by the sheet: no query to check them again.
+        linked = [f.name for f in obj._meta.concrete_fields if f.is_relation]
         try:
-            obj.full_clean(validate_unique=False, validate_constraints=False)
+            obj.full_clean(exclude=linked, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             for field_name, messages in error.message_dict.items():
                 key = field_name if field_name in self.columns_by_key else ""

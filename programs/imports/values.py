@@ -3,6 +3,7 @@ dd/mm/yyyy dates, and the labels of closed lists. Errors are ``CellError`` with 
 the active language."""
 
 import datetime
+import functools
 import re
 
 from django.utils.translation import gettext as _
@@ -70,6 +71,15 @@ def day(value) -> datetime.date | None:
     raise CellError(_("“%(value)s” is not a date: write it as dd/mm/yyyy.") % {"value": written})
 
 
+@functools.cache
+def _folded_choices(labels: tuple) -> dict[str, str]:
+    found = {}
+    for stored, label in labels:
+        found[fold(stored)] = stored
+        found[fold(label)] = stored
+    return found
+
+
 def choice(value, labels: dict[str, str]) -> str | None:
     """The stored value of a closed list's entry. ``labels`` maps each stored value to the
     label the file shows; the label, the stored value or either typed without diacritics is
@@ -77,9 +87,9 @@ def choice(value, labels: dict[str, str]) -> str | None:
     written = fold(text(value))
     if not written:
         return None
-    for stored, label in labels.items():
-        if written in (fold(label), fold(stored)):
-            return stored
+    stored = _folded_choices(tuple(labels.items())).get(written)
+    if stored is not None:
+        return stored
     raise CellError(
         _("“%(value)s” is not in the list: %(choices)s.")
         % {"value": text(value), "choices": ", ".join(labels.values())}
