@@ -101,7 +101,7 @@ def _page(officer, path: Path) -> dict:
 
     from programs.models import Member
 
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")  # run.py's ALLOWED_HOSTS
     client.force_login(officer)
     started = time.perf_counter()
     with path.open("rb") as upload:

@@ -128,5 +128,7 @@ def write_export(kind: str, out, *, user, committees=None, progress=None) -> int
         count += 1
         if progress and count % 1000 == 0:
             progress(1000)
+    if progress:
+        progress(count % 1000)
     book.save(out)
     return count

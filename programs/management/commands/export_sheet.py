@@ -1,6 +1,8 @@
 """``manage.py export_sheet --kind KIND OUT.xlsx [--committee ID] [--user USERNAME]``: a sheet
 in the import's format, each record's code in the first column."""
 
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from tqdm import tqdm
@@ -32,7 +34,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No party committee has the id {committee}.")
             committees = committee_subtree_ids(committee)
         acting = command_user(user)
-        bar = tqdm(unit=" rows", disable=options["verbosity"] == 0, file=self.stderr)
+        bar = tqdm(unit=" rows", disable=options["verbosity"] == 0, file=sys.stderr)
         with translation.override("vi"), bar:
             count = write_export(kind, out, user=acting, committees=committees, progress=bar.update)
         self.stdout.write(f"Wrote {count} rows to {out}.")

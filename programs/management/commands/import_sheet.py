@@ -1,6 +1,7 @@
 """``manage.py import_sheet FILE --kind KIND [--dry-run] [--user USERNAME]``: the import page's
 service for operators."""
 
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -49,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {file}")
         acting = command_user(user)
         with translation.override(settings.LANGUAGE_CODE), path.open("rb") as stream:
-            with tqdm(unit=" rows", disable=options["verbosity"] == 0, file=self.stderr) as bar:
+            with tqdm(unit=" rows", disable=options["verbosity"] == 0, file=sys.stderr) as bar:
                 report = run_import(
                     kind=kind,
                     stream=stream,
