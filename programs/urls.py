@@ -48,8 +48,6 @@ urlpatterns = [
     path("villages/<int:pk>/", places.village_detail, name="village-detail"),
     path("imports/", import_views.import_page, name="imports"),
     path("imports/confirm/", import_views.import_confirm, name="import-confirm"),
-    path(
-        "imports/templates/<slug:kind>.xlsx", import_views.import_template, name="import-template"
-    ),
-    path("imports/export/<slug:kind>.xlsx", import_views.import_export, name="import-export"),
+    path("imports/template/", import_views.import_template, name="import-template"),
+    path("imports/export/", import_views.import_export, name="import-export"),
 ]

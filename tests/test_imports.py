@@ -332,12 +332,12 @@ def test_viewers_and_secretaries_get_403_and_no_link(client, world):
     for who in ("viewer", "secretary"):
         client.force_login(world[who])
         assert client.get("/imports/").status_code == 403
-        assert client.get("/imports/export/members.xlsx").status_code == 403
+        assert client.get("/imports/export/?kind=members").status_code == 403
         assert "/imports/" not in client.get("/").content.decode()
     client.force_login(world["officer"])
     assert "/imports/" in client.get("/").content.decode()
-    assert client.get("/imports/export/nothing.xlsx").status_code == 404
-    assert client.get("/imports/templates/members.xlsx").status_code == 200
+    assert client.get("/imports/export/?kind=nothing").status_code == 404
+    assert client.get("/imports/template/?kind=members").status_code == 200
 
 
 # --- the commands --------------------------------------------------------------------------

@@ -36,10 +36,12 @@ def _require_importer(user) -> None:
         raise PermissionDenied
 
 
-def _sheet_or_404(kind: str):
+def _kind_or_404(request) -> str:
+    """The sheet named by ``?kind=``."""
+    kind = request.GET.get("kind", "")
     if kind not in SHEETS:
         raise Http404
-    return SHEETS[kind]
+    return kind
 
 
 def _keep_upload(request, form) -> dict:
@@ -146,9 +148,9 @@ def _xlsx_response(filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_template(request, kind):
+def import_template(request):
     _require_importer(request.user)
-    _sheet_or_404(kind)
+    kind = _kind_or_404(request)
     response = _xlsx_response(f"mau-{kind}.xlsx")
     write_template(kind, response)
     return response
@@ -156,9 +158,9 @@ def import_template(request, kind):
 
 @login_required
 @require_GET
-def import_export(request, kind):
+def import_export(request):
     _require_importer(request.user)
-    _sheet_or_404(kind)
+    kind = _kind_or_404(request)
     response = _xlsx_response(f"{kind}.xlsx")
     write_export(kind, response, user=request.user)
     return response
