@@ -249,8 +249,23 @@ class Sheet:
 
     # --- export ----------------------------------------------------------------------------
 
-    def export_queryset(self, user, committee_ids=None):
-        raise NotImplementedError
+    export_related: ClassVar[tuple[str, ...]] = ()
+    export_prefetch: ClassVar[tuple[str, ...]] = ()
+    committee_path: ClassVar[str] = ""  # from a row to its committee, for --committee
+
+    def committee_filter(self, committees) -> Q:
+        return Q(**{f"{self.committee_path}__in": committees})
+
+    def export_queryset(self, user, committees=None):
+        """The rows the user may see (``export_filter``), of ``committees`` when given."""
+        from programs.permissions import export_filter
+
+        queryset = self.model._default_manager.filter(export_filter(user, self.model))
+        if committees is not None:
+            queryset = queryset.filter(self.committee_filter(committees))
+        related = self.export_related or self.related
+        queryset = queryset.select_related(*related).prefetch_related(*self.export_prefetch)
+        return queryset.order_by("pk")
 
     def export_row(self, obj, names) -> list:
         raise NotImplementedError

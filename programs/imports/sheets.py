@@ -68,6 +68,24 @@ class _References:
             values[key] = cell
 
 
+class _CellRows:
+    """Rows that belong to a cell (members, assignments): written where the cell's committee
+    is managed, before and after the change."""
+
+    committee_path = "cell__committee"
+
+    def scope_column(self):
+        return "cell"
+
+    def may_create(self, values):
+        return self.scope.may_write_cell_of(values["cell"].committee_id)
+
+    def may_change(self, obj, values):
+        old = obj.cell.committee_id if obj.cell_id else None
+        new = values.get("cell", obj.cell)
+        return self.scope.may_write_cell_of(old) and self.scope.may_write_cell_of(new.committee_id)
+
+
 class VillageSheet(_References, Sheet):
     kind = "villages"
     title = gettext_lazy("Villages")
@@ -114,11 +132,10 @@ class VillageSheet(_References, Sheet):
                 plain.append((obj, fields))
         super().write(created, plain)
 
-    def export_queryset(self, user, committees=None):
-        queryset = Village.objects.filter(permissions.export_filter(user, Village))
-        if committees is not None:
-            queryset = queryset.filter(permissions.villages_of_committees(committees))
-        return queryset.select_related(*self.related).prefetch_related("names__commune")
+    export_prefetch = ("names__commune",)
+
+    def committee_filter(self, committees):
+        return permissions.villages_of_committees(committees)
 
     def export_row(self, obj, names):
         former = "; ".join(
@@ -159,12 +176,11 @@ class HouseholdSheet(_References, Sheet):
         new = values.get("village", obj.village)
         return self.scope.may_write_village(obj.village_id) and self.scope.may_write_village(new.pk)
 
-    def export_queryset(self, user, committees=None):
-        queryset = Household.objects.filter(permissions.export_filter(user, Household))
-        if committees is not None:
-            villages = Village.objects.filter(permissions.villages_of_committees(committees))
-            queryset = queryset.filter(village__in=villages)
-        return queryset.select_related("village__commune__district", "village__commune__province")
+    export_related = ("village__commune__district", "village__commune__province")
+
+    def committee_filter(self, committees):
+        villages = Village.objects.filter(permissions.villages_of_committees(committees))
+        return Q(village__in=villages)
 
     def export_row(self, obj, names):
         return [
@@ -219,11 +235,8 @@ class CommitteeSheet(_References, Sheet):
         for obj in created:
             self.committees().add(obj)
 
-    def export_queryset(self, user, committees=None):
-        queryset = PartyCommittee.objects.filter(permissions.export_filter(user, PartyCommittee))
-        if committees is not None:
-            queryset = queryset.filter(pk__in=committees)
-        return queryset.select_related("parent").order_by("pk")
+    export_related = ("parent",)
+    committee_path = "pk"
 
     def export_row(self, obj, names):
         return [
@@ -272,13 +285,12 @@ class CellSheet(_References, Sheet):
             new.pk
         )
 
-    def export_queryset(self, user, committees=None):
-        queryset = PartyCell.objects.filter(permissions.export_filter(user, PartyCell))
-        if committees is not None:
-            queryset = queryset.filter(committee__in=committees)
-        return queryset.select_related(
-            "committee", "home_village__commune__district", "home_village__commune__province"
-        ).order_by("pk")
+    export_related = (
+        "committee",
+        "home_village__commune__district",
+        "home_village__commune__province",
+    )
+    committee_path = "committee"
 
     def export_row(self, obj, names):
         village = obj.home_village
@@ -292,7 +304,7 @@ class CellSheet(_References, Sheet):
         ]
 
 
-class MemberSheet(_References, Sheet):
+class MemberSheet(_CellRows, _References, Sheet):
     kind = "members"
     title = gettext_lazy("Members")
     model = Member
@@ -328,24 +340,6 @@ class MemberSheet(_References, Sheet):
     def resolve(self, row, values):
         self.resolve_cell(row, values)
 
-    def scope_column(self):
-        return "cell"
-
-    def may_create(self, values):
-        return self.scope.may_write_cell_of(values["cell"].committee_id)
-
-    def may_change(self, obj, values):
-        new = values.get("cell", obj.cell)
-        return self.scope.may_write_cell_of(
-            obj.cell.committee_id if obj.cell_id else None
-        ) and self.scope.may_write_cell_of(new.committee_id)
-
-    def export_queryset(self, user, committees=None):
-        queryset = Member.objects.filter(permissions.export_filter(user, Member))
-        if committees is not None:
-            queryset = queryset.filter(cell__committee__in=committees)
-        return queryset.select_related("cell__committee").order_by("pk")
-
     def export_row(self, obj, names):
         cell = obj.cell
         return [
@@ -362,7 +356,7 @@ class MemberSheet(_References, Sheet):
         ]
 
 
-class AssignmentSheet(_References, Sheet):
+class AssignmentSheet(_CellRows, _References, Sheet):
     kind = "assignments"
     title = gettext_lazy("Assignments")
     model = Assignment
@@ -405,18 +399,6 @@ class AssignmentSheet(_References, Sheet):
     def key_filter(self, keys):
         return Q(cell_id__in={key[0] for key in keys})
 
-    def scope_column(self):
-        return "cell"
-
-    def may_create(self, values):
-        return self.scope.may_write_cell_of(values["cell"].committee_id)
-
-    def may_change(self, obj, values):
-        new = values.get("cell", obj.cell)
-        return self.scope.may_write_cell_of(obj.cell.committee_id) and self.scope.may_write_cell_of(
-            new.committee_id
-        )
-
     def check(self, row, obj, values):
         """Overlaps with the cell's other assignments under the directive: those stored and
         those further up the file."""
@@ -439,16 +421,12 @@ class AssignmentSheet(_References, Sheet):
                 return
         periods.append((row.number, obj.pk, obj.starts_on, obj.ends_on))
 
-    def export_queryset(self, user, committees=None):
-        queryset = Assignment.objects.filter(permissions.export_filter(user, Assignment))
-        if committees is not None:
-            queryset = queryset.filter(cell__committee__in=committees)
-        return queryset.select_related(
-            "cell__committee",
-            "village__commune__district",
-            "village__commune__province",
-            "directive",
-        ).order_by("pk")
+    export_related = (
+        "cell__committee",
+        "village__commune__district",
+        "village__commune__province",
+        "directive",
+    )
 
     def export_row(self, obj, names):
         return [

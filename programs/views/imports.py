@@ -140,27 +140,25 @@ def import_confirm(request):
     return redirect("programs:imports")
 
 
-def _xlsx_response(filename: str) -> HttpResponse:
+def _xlsx_download(request, filename: str, write) -> HttpResponse:
+    """An XLSX file of the sheet named by ``?kind=``, written by ``write(kind, response)``."""
+    _require_importer(request.user)
+    kind = _kind_or_404(request)
     response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename.format(kind=kind)}"'
+    write(kind, response)
     return response
 
 
 @login_required
 @require_GET
 def import_template(request):
-    _require_importer(request.user)
-    kind = _kind_or_404(request)
-    response = _xlsx_response(f"mau-{kind}.xlsx")
-    write_template(kind, response)
-    return response
+    return _xlsx_download(request, "mau-{kind}.xlsx", write_template)
 
 
 @login_required
 @require_GET
 def import_export(request):
-    _require_importer(request.user)
-    kind = _kind_or_404(request)
-    response = _xlsx_response(f"{kind}.xlsx")
-    write_export(kind, response, user=request.user)
-    return response
+    return _xlsx_download(
+        request, "{kind}.xlsx", lambda kind, out: write_export(kind, out, user=request.user)
+    )
