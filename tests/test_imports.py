@@ -7,6 +7,7 @@ import datetime
 import io
 import re
 import unicodedata
+import zipfile
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -277,15 +278,16 @@ def test_csv_in_windows_1258_is_read_and_other_encodings_refused(world):
     assert "UTF-8" in refused.file_error
 
 
-def test_a_broken_file_is_a_message_not_an_error(world):
-    report = run_import(
-        kind="members",
-        stream=io.BytesIO(b"PK\x03\x04broken"),
-        name="m.xlsx",
-        user=world["officer"],
-        apply=True,
-    )
-    assert report.file_error and not report.applied
+@pytest.mark.parametrize("name", ["m.xlsx", "m.csv"])
+def test_a_broken_file_is_a_message_not_an_error(world, name):
+    not_a_workbook = io.BytesIO()
+    with zipfile.ZipFile(not_a_workbook, "w") as archive:
+        archive.writestr("hello.txt", "xin chào")
+    for data in (b"PK\x03\x04broken", not_a_workbook.getvalue(), b"", b"\xff\xfe\x00\x01" * 9):
+        report = run_import(
+            kind="members", stream=io.BytesIO(data), name=name, user=world["officer"], apply=True
+        )
+        assert report.file_error and not report.applied
 
 
 # --- the page ---------------------------------------------------------------------------
@@ -306,6 +308,20 @@ def test_the_page_previews_then_imports_once(client, world):
     assert first.status_code == 302 and Member.objects.count() == 1
     again = client.post("/imports/confirm/", data)
     assert again.status_code == 302 and Member.objects.count() == 1
+
+
+def test_a_confirmation_whose_upload_is_gone_asks_to_upload_again(client, world, settings):
+    client.force_login(world["officer"])
+    rows = [MEMBER_HEADER, ["", "Nguyễn Thị Hoa", "Chi bộ Văn phòng", "công chức", "cấp xã", "Có"]]
+    upload = _xlsx(rows)
+    upload.name = "members.xlsx"
+    response = client.post("/imports/", {"kind": "members", "file": upload})
+    confirm = response.context["confirm"]
+    for path in (settings.MEDIA_ROOT / "imports").rglob("*.xlsx"):
+        path.unlink()
+    data = {"upload": confirm.initial["upload"], "token": str(confirm["token"].initial)}
+    assert client.post("/imports/confirm/", data).status_code == 302
+    assert not Member.objects.exists()
 
 
 def test_the_page_shows_rejections_and_no_confirm(client, world):

@@ -19,6 +19,7 @@ from itertools import islice
 
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -73,8 +74,11 @@ def run_import(*, kind: str, stream, name: str, user, apply: bool, progress=None
         pass
     except FileError as error:
         report.file_error = str(error)
-    except DatabaseError as error:
-        report.file_error = _("The database refused the import: %(error)s") % {"error": error}
+    except (DatabaseError, ValidationError) as error:
+        # A safety net: the rows' checks come first, so only a change made meanwhile by
+        # someone else (a name taken since the preview…) lands here.
+        detail = "; ".join(error.messages) if isinstance(error, ValidationError) else error
+        report.file_error = _("The database refused the import: %(error)s") % {"error": detail}
     return report
 
 

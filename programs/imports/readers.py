@@ -10,7 +10,6 @@ a message saying how to save the file again.
 import codecs
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -71,7 +70,9 @@ def _xlsx_rows(stream) -> Iterator[tuple]:
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
         sheet = book.worksheets[0]
-    except (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError) as error:
+    # openpyxl reports a damaged or foreign file with many kinds of errors (a zip without a
+    # workbook, a broken part, InvalidFileException…): any of them means "cannot be read".
+    except Exception as error:
         raise FileError(_("This is not an Excel file that can be read (.xlsx).")) from error
     return _guarded(book, sheet.iter_rows(values_only=True))
 
@@ -81,7 +82,7 @@ def _guarded(book, rows) -> Iterator[tuple]:
     is closed at the end (read-only mode keeps the file open)."""
     try:
         yield from rows
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+    except Exception as error:
         raise FileError(_("This is not an Excel file that can be read (.xlsx).")) from error
     finally:
         book.close()

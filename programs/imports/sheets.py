@@ -16,12 +16,13 @@ the sheet's natural key:
 """
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from programs import permissions
 from programs.models import Assignment, Household, Member, PartyCell, PartyCommittee, Village
-from programs.services.places import village_update
+from programs.services.places import village_change_date_error, village_update
 from programs.text import vn_date
 
 from . import refs
@@ -120,6 +121,13 @@ class VillageSheet(_References, Sheet):
             "commune" in values and values["commune"].pk != obj.commune_id
         )
         return not moved or self.scope.may_rename_village(obj)
+
+    def check(self, row, obj, values):
+        if not obj.pk or not ({"name", "commune"} & set(values)):
+            return
+        problem = village_change_date_error(obj, timezone.localdate())
+        if problem is not None:
+            row.reject("name", problem.messages[0])
 
     def write(self, created, changed):
         # A rename or a move keeps the former name (places.village_update); the rest in bulk.

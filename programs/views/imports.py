@@ -113,7 +113,7 @@ def import_confirm(request):
     _require_importer(request.user)
     form = ConfirmForm(request.POST)
     pending = _pending(request, form.cleaned_data["upload"]) if form.is_valid() else None
-    if pending is None:
+    if pending is None or not default_storage.exists(pending["path"]):
         messages.info(request, _("That upload was already imported or replaced: upload it again."))
         return redirect("programs:imports")
     try:
