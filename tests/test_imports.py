@@ -374,3 +374,5 @@ def test_the_commands_export_and_import(world, tmp_path):
     assert error.value.returncode == 1
     assert Member.objects.count() == 1
     assert PartyCell.objects.count() == 2
+    with pytest.raises(CommandError):
+        call_command("import_sheet", str(path), kind="members", user="viewer", verbosity=0)

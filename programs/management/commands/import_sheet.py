@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from tqdm import tqdm
 
+from programs import permissions
 from programs.imports.engine import run_import
 from programs.imports.sheets import SHEETS
 
@@ -49,6 +50,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
         acting = command_user(user)
+        if not permissions.can_use_imports(acting):
+            raise CommandError(f"{acting.get_username()} is neither an officer nor a superuser.")
         with translation.override(settings.LANGUAGE_CODE), path.open("rb") as stream:
             with tqdm(unit=" rows", disable=options["verbosity"] == 0, file=sys.stderr) as bar:
                 report = run_import(
