@@ -547,6 +547,9 @@ def main(argv=None) -> int:
     }
     if not args.pages_only:
         result["report"] = time_report(officer, today, args.repeat)
+        from imports import measure_imports  # bench/imports.py, next to this script
+
+        result["imports"] = measure_imports(officer)
     Path(args.output).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
     return 0
 

@@ -37,6 +37,8 @@ import urllib.parse
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+from imports import result_lines  # bench/imports.py, next to this script
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.md"
 PYTHON = sys.executable
@@ -526,6 +528,7 @@ def _report_lines(report: dict | None) -> list[str]:
 def write_results(info: dict) -> str:
     measured = info["measured"]
     lines = _setup_lines(info) + _page_lines(info) + _report_lines(measured.get("report"))
+    lines += result_lines(measured.get("imports"))
     lines += [
         "",
         "## Single requests, in-process, without load",

@@ -48,6 +48,10 @@ class UserPermissions:
         return permissions.can_create_sessions(self._user)
 
     @cached_property
+    def use_imports(self) -> bool:
+        return permissions.can_use_imports(self._user)
+
+    @cached_property
     def open_admin(self) -> bool:
         return permissions.can_open_admin(self._user)
 

@@ -649,3 +649,72 @@ def admin_rows_out_of_sight(user, rows: dict[type[Model], set]) -> bool:
         if visible.count() < len(pks):
             return True
     return False
+
+
+# --- Spreadsheet import and export (programs.imports) ---------------------------------------
+#
+# The /imports/ page and the import_sheet command write with the admin site's rules: officers
+# write the rows of their committees' subtree (the villages and households their cells use or
+# no cell uses yet, the committees below their own), superusers everything. A row the user may
+# only read comes back unchanged from an export and is left alone; changing it is refused.
+
+
+def can_use_imports(user) -> bool:
+    """The import page and its exports: officers and superusers."""
+    return scope_for(user).manages_anything
+
+
+@dataclass
+class ImportScope:
+    """What an import may write for one user, read once per import."""
+
+    user: object
+    all: bool
+    managed_committees: frozenset[int]
+    _villages: frozenset[int] | None = None
+    _committees_below: frozenset[int] | None = None
+
+    def may_write_cell_of(self, committee_id: int | None) -> bool:
+        """A cell (or its members and assignments) under ``committee_id``."""
+        return self.all or committee_id in self.managed_committees
+
+    def may_place_committee_under(self, parent_id: int | None) -> bool:
+        return self.all or parent_id in self.managed_committees
+
+    def may_change_committee(self, committee_id: int) -> bool:
+        if self.all:
+            return True
+        if self._committees_below is None:
+            self._committees_below = committees_below_officer_roles(self.user)
+        return committee_id in self._committees_below
+
+    def may_write_village(self, village_id: int | None) -> bool:
+        """A village (or its households): new villages, and those the user's cells use or no
+        cell uses yet."""
+        if self.all or village_id is None:
+            return self.all or bool(self.managed_committees)
+        if self._villages is None:
+            changeable = admin_changeable_filter(self.user, Village)
+            self._villages = frozenset(
+                Village.objects.filter(changeable).values_list("pk", flat=True)
+            )
+        return village_id in self._villages
+
+    def may_rename_village(self, village: Village) -> bool:
+        return self.all or can_rename_village(self.user, village)
+
+
+def import_scope_for(user) -> ImportScope:
+    scope = scope_for(user)
+    return ImportScope(user=user, all=scope.all, managed_committees=scope.managed_committees)
+
+
+def export_filter(user, model: type[Model]) -> Q:
+    """The rows of ``model`` an export holds for the user: what the admin site shows them."""
+    return admin_visible_filter(user, model)
+
+
+def villages_of_committees(committee_ids) -> Q:
+    """A filter for the villages the cells of these committees use (assigned, sessions held
+    there, home village): an export of one committee's villages and households."""
+    return _villages_of_cells(Q(committee_id__in=committee_ids), unclaimed=False)

@@ -4,6 +4,7 @@
 from django.urls import path
 
 from programs.views import calendar, compliance, feeds, home, places, report_exports, sessions
+from programs.views import imports as import_views
 from programs.views import logbook as log_views
 from programs.views import photos as photo_views
 from programs.views import reports as report_views
@@ -45,4 +46,8 @@ urlpatterns = [
     path("reports/sessions.xlsx", report_exports.report_raw_xlsx, name="report-raw-xlsx"),
     path("cells/<int:pk>/", places.cell_detail, name="cell-detail"),
     path("villages/<int:pk>/", places.village_detail, name="village-detail"),
+    path("imports/", import_views.import_page, name="imports"),
+    path("imports/confirm/", import_views.import_confirm, name="import-confirm"),
+    path("imports/template/", import_views.import_template, name="import-template"),
+    path("imports/export/", import_views.import_export, name="import-export"),
 ]

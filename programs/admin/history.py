@@ -51,6 +51,11 @@ def _stored(field, value):
     return str(value)
 
 
+def stored_value(field, value):
+    """A field's value as a history entry keeps it (imports write their entries with it)."""
+    return _stored(field, value)
+
+
 def _shown(field, value) -> str:
     """A stored value as a person reads it, in the active language."""
     if value is None or value == "":

@@ -160,8 +160,20 @@ class MemberAdmin(ScopedAdmin, ValueHistoryMixin, FoldedSearchMixin, admin.Model
     folded_search_fields = ("search_name", "cell__search_name")
     autocomplete_fields = ["cell"]
     fieldsets = [
-        (None, {"fields": ["full_name", "category", "level", "is_party_member", "active"]}),
-        (_("Workplace"), {"fields": ["cell", "organisation", "position"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "full_name",
+                    "distinguishing_note",
+                    "category",
+                    "level",
+                    "is_party_member",
+                    "active",
+                ]
+            },
+        ),
+        (_("Workplace"), {"fields": ["cell", "organisation", "position", "phone", "email"]}),
     ]
 
 

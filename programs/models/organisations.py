@@ -145,6 +145,16 @@ class Member(FoldedNameModel, TimeStampedModel):
     )
     organisation = models.CharField(_("agency or organisation"), max_length=200, blank=True)
     position = models.CharField(_("position"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    # Members have no national id: a sheet row without a code is matched by cell + full name +
+    # this note, which tells two people of the same name in one cell apart.
+    distinguishing_note = models.CharField(
+        _("distinguishing note"),
+        max_length=60,
+        blank=True,
+        help_text=_("Tells apart two members of the same name in one cell (year of birth…)."),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
