@@ -3,7 +3,7 @@ import random
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -98,6 +98,23 @@ def demo(_demo_in_a_transaction, db):
     tests run, each in a savepoint of its own inside it, and rolled back after the last one,
     so what a test changes is undone with its savepoint. A test of the loader itself loads
     its own demo (``tests.demo.load``)."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end the PostgreSQL sessions still connected to it.
+
+    Under pytest-xdist a worker's run sometimes ends with one idle connection left (its last
+    statement a ROLLBACK, its thread gone: a live-server request thread is the suspect), and
+    PostgreSQL refuses to drop a database in use, which fails the run at teardown."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
