@@ -30,8 +30,15 @@ MEDIA_ROOT = BASE_DIR / ".test-media"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# A live server's request thread lives as long as the browser keeps its connection open; with
+# persistent database connections (CONN_MAX_AGE) it would hold one after its last request, and
+# the test database could not be dropped at the end of the run ("being accessed by other
+# users"). Each request closes its connection, as on SQLite.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
 # Two test runs against one PostgreSQL server (say, two checkouts) each need their own test
-# database, or one run drops the other's.
+# database, or one run drops the other's. Under pytest-xdist each worker adds its suffix (_gw0,
+# _gw1…) to this name.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

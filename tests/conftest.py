@@ -3,8 +3,13 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
+from django.test import override_settings
+from django.utils import timezone
 
 from programs.models import Attendance, Household, Member, WorkOutput, WorkType
+from programs.planning import Month
+from tests import demo as demo_world
 from tests import factories
 
 
@@ -42,6 +47,74 @@ def world(db):
         "secretary2": factories.user("secretary2", role="secretary", target=other_cell),
         "admin": factories.user("admin", is_staff=True, is_superuser=True),
     }
+
+
+@pytest.fixture
+def session(world):
+    """A planned session of the world's first cell, in its village, on Saturday 7/3/2026."""
+    return factories.world_session(world, date=datetime.date(2026, 3, 7))
+
+
+@pytest.fixture
+def english(client, settings):
+    """Pages in English, the source language, so the assertions read the strings as written
+    (the language cookie, as the language menu sets it)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture
+def client_en(client):
+    """The test client of a browser that asks for English (Accept-Language)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def next_month():
+    return Month.of(timezone.localdate()).next()
+
+
+@pytest.fixture(scope="module")
+def _demo_in_a_transaction(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once per module in a transaction rolled back after the module."""
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")):
+            demo_world.load(force=True)
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(_demo_in_a_transaction, db):
+    """The demo world (``load_demo``) for tests that only read it: loaded once per module.
+
+    As Django's ``setUpTestData``: the load runs in a transaction left open while the module's
+    tests run, each in a savepoint of its own inside it, and rolled back after the last one,
+    so what a test changes is undone with its savepoint. A test of the loader itself loads
+    its own demo (``tests.demo.load``)."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end the PostgreSQL sessions still connected to it.
+
+    Under pytest-xdist a worker's run sometimes ends with one idle connection left (its last
+    statement a ROLLBACK, its thread gone: a live-server request thread is the suspect), and
+    PostgreSQL refuses to drop a database in use, which fails the run at teardown."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)

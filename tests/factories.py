@@ -1,9 +1,11 @@
 """Small builders for test data. Each takes keyword overrides and fills the rest sensibly."""
 
 import datetime
+import io
 import itertools
 
 from django.contrib.auth import get_user_model
+from PIL import Image
 
 from programs.models import (
     Assignment,
@@ -104,6 +106,33 @@ def session(**kw) -> LabourSession:
     return LabourSession.objects.create(**kw)
 
 
+def world_session(world, **kw) -> LabourSession:
+    """A session of the ``world`` fixture's first cell, in its village, under its directive
+    (unless given); a postponed or cancelled one gets a reason."""
+    for name in ("cell", "village", "directive"):
+        kw[name] = kw.get(name) or world[name]
+    if kw.get("status") in (LabourSession.Status.POSTPONED, LabourSession.Status.CANCELLED):
+        kw.setdefault("status_reason", "Mưa lớn")
+    return session(**kw)
+
+
+def session_form(world, day: datetime.date, **overrides) -> dict:
+    """What the new-session and edit forms send for a session of the world's first cell on
+    ``day``; ``overrides`` replace or add fields."""
+    return {
+        "cell": world["cell"].pk,
+        "directive": world["directive"].pk,
+        "village": world["village"].pk,
+        "date": day.isoformat(),
+        "start_time": "07:30",
+        "partner": "",
+        "planned_work": "Lắp kênh mương",
+        "other_village_reason": "",
+        "notes": "",
+        **overrides,
+    }
+
+
 def work_type(**kw) -> WorkType:
     kw.setdefault("name", f"Loại việc {_n()}")
     kw.setdefault("default_unit", "m")
@@ -119,3 +148,10 @@ def user(username=None, *, password="pw", role=None, target=None, **kw):
         field = "cell" if role == Role.Kind.SECRETARY else "committee"
         Role.objects.create(user=account, kind=role, **{field: target})
     return account
+
+
+def jpeg(size=(8, 8), colour="green") -> bytes:
+    """The bytes of a small JPEG picture of one colour."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG")
+    return buffer.getvalue()

@@ -1,4 +1,4 @@
-"""Helpers for reading responses in tests."""
+"""Helpers for sending requests and reading responses in tests."""
 
 from django.core.signals import request_finished
 from django.db import close_old_connections
@@ -18,3 +18,14 @@ def consume(response) -> bytes:
             response.close()
         finally:
             request_finished.connect(close_old_connections)
+
+
+def page_html(response) -> str:
+    """The page's HTML as text."""
+    return response.content.decode()
+
+
+def signed_in(client, user):
+    """The test client, signed in as ``user``."""
+    client.force_login(user)
+    return client

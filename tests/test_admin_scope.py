@@ -73,9 +73,7 @@ def two_committees(world):
             "household": factories.household(village=world["village"], head_name="Quan Văn A"),
             "member": factories.member(cell=world["cell"], full_name="Ma Văn An"),
             "assignment": Assignment.objects.get(cell=world["cell"]),
-            "session": factories.session(
-                cell=world["cell"], village=world["village"], directive=world["directive"]
-            ),
+            "session": factories.world_session(world),
         },
         "b": {
             "committee": b,

@@ -24,10 +24,8 @@ SATURDAY = datetime.date(2031, 3, 8)
 
 @pytest.fixture
 def session(world):
-    return factories.session(
-        cell=world["cell"],
-        village=world["village"],
-        directive=world["directive"],
+    return factories.world_session(
+        world,
         date=SATURDAY,
         partner="Chi bộ thôn",
     )
@@ -212,10 +210,8 @@ def test_session_added_in_the_admin_is_created_by_the_service(client, world):
 )
 @pytest.mark.django_db(transaction=True)
 def test_two_admins_saving_at_the_same_time_change_the_session_once(transactional_db, world):
-    session = factories.session(
-        cell=world["cell"],
-        village=world["village"],
-        directive=world["directive"],
+    session = factories.world_session(
+        world,
         date=SATURDAY,
         partner="Chi bộ thôn",
     )

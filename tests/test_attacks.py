@@ -1,13 +1,11 @@
 """What an attacker would try: other people's objects by URL, forged posts, markup in every
 text field, SQL in every filter. Each must be refused or made harmless, never a 500."""
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
-from PIL import Image
 
 from programs.models import Attendance, LabourSession, Photo, WorkOutput, WorkType
 from tests import factories
@@ -16,24 +14,16 @@ from tests.http import consume
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-def _jpeg() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def target(world):
     """A held, submitted session of the secretary's cell, with a photo and an output."""
-    session = factories.session(
-        cell=world["cell"],
-        village=world["village"],
-        directive=world["directive"],
+    session = factories.world_session(
+        world,
         status="held",
         log_status="submitted",
     )
     photo = Photo(session=session, caption="Ảnh")
-    photo.image.save("p.jpg", ContentFile(_jpeg()), save=False)
+    photo.image.save("p.jpg", ContentFile(factories.jpeg(colour="red")), save=False)
     photo.save()
     return {"session": session, "photo": photo}
 
@@ -131,10 +121,8 @@ def test_markup_typed_anywhere_is_shown_as_text(client, world, target):
         household=household,
     )
     Photo.objects.filter(pk=target["photo"].pk).update(caption=PAYLOAD)
-    factories.session(
-        cell=world["cell"],
-        village=world["village"],
-        directive=world["directive"],
+    factories.world_session(
+        world,
         date=session.date.replace(day=8),
         status="cancelled",
         status_reason=PAYLOAD,

@@ -12,15 +12,14 @@ from programs.models import LabourSession
 from programs.planning import Month
 from programs.selectors.compliance import cell_month_state
 from tests import factories
+from tests.http import page_html
+from tests.queries import pinned_queries
 
 URL = reverse("programs:compliance")
 Status = LabourSession.Status
 
 
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """Pages in English, the source language, so the assertions read the strings as written."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _session(cell, village, directive, day, status=Status.HELD):
@@ -37,10 +36,6 @@ def _session(cell, village, directive, day, status=Status.HELD):
 
 def _states(grid) -> dict[str, list[str]]:
     return {row.cell.name: [item.state for item in row.months] for row in grid.rows}
-
-
-def _html(response) -> str:
-    return response.content.decode()
 
 
 def _months():
@@ -118,7 +113,7 @@ def test_grid_states_totals_and_rate(client, world, twice_a_month):
     assert [(row.met, row.counted) for row in grid.rows] == [(1, 3), (0, 3), (2, 3)]
     assert (grid.met, grid.counted) == (3, 9)
     assert grid.rate == 33.3
-    html = _html(response)
+    html = page_html(response)
     assert "33,3%" in html  # Vietnamese decimal comma
     assert "1/2 held" in html
     assert 'class="state state--late"' in html
@@ -202,7 +197,7 @@ def test_viewer_and_superuser_may_read_the_grid(client, world):
 def test_compliance_link_in_the_nav_for_committee_roles_only(client, world):
     for who, shown in (("officer", True), ("viewer", True), ("admin", True), ("secretary", False)):
         client.force_login(world[who])
-        assert (f'href="{URL}"' in _html(client.get("/"))) is shown, who
+        assert (f'href="{URL}"' in page_html(client.get("/"))) is shown, who
 
 
 # --- bad input -----------------------------------------------------------------------------
@@ -228,7 +223,7 @@ def test_bad_filters_give_a_message_not_an_error(client, world, params, message)
 
     assert response.status_code == 200
     assert response.context["grid"] is None
-    html = _html(response)
+    html = page_html(response)
     assert message in html
     assert 'role="alert"' in html
 
@@ -276,14 +271,14 @@ def test_compliance_requires_login(client, db):
 # --- speed ---------------------------------------------------------------------------------
 
 
-def test_grid_queries_do_not_grow_with_cells(client, world, django_assert_num_queries):
+def test_grid_queries_do_not_grow_with_cells(client, world):
     m2, m1, m0 = _months()
     params = {"committee": world["committee"].pk, "from": str(m2), "to": str(m0)}
     _session(world["cell"], world["village"], world["directive"], m1.first)
     client.force_login(world["officer"])
     client.get(URL, params)  # warm up the session and user loading
 
-    with CaptureQueriesContext(connection) as small:
+    with pinned_queries(10):
         response = client.get(URL, params)
     assert len(response.context["grid"].rows) == 2
 
@@ -295,7 +290,7 @@ def test_grid_queries_do_not_grow_with_cells(client, world, django_assert_num_qu
         _session(cell, village, world["directive"], m1.first, Status.CANCELLED)
         _session(cell, village, world["directive"], m0.last, Status.PLANNED)
 
-    with django_assert_num_queries(len(small)):
+    with pinned_queries(10):
         response = client.get(URL, params)
     assert len(response.context["grid"].rows) == 51
     assert response.context["grid"].months[0].met == 49
@@ -313,5 +308,5 @@ def test_many_cells_are_paged_and_the_totals_count_them_all(client, world):
     assert len(second.context["rows_page"].object_list) == 10
     assert (
         f"committee={world['committee'].pk}"
-        in _html(first).split('rel="next"')[0].rsplit("href=", 1)[1]
+        in page_html(first).split('rel="next"')[0].rsplit("href=", 1)[1]
     )

@@ -28,7 +28,6 @@ from programs.models import (
     ReportSettings,
     SessionChange,
 )
-from programs.planning import Month
 from programs.services import sessions as session_services
 from tests import factories
 
@@ -201,10 +200,8 @@ def _token(fields) -> str:
 
 def _held(world, log_status, day=PAST_SATURDAY):
     confirmed = log_status == LogStatus.CONFIRMED
-    return factories.session(
-        cell=world["cell"],
-        village=world["village"],
-        directive=world["directive"],
+    return factories.world_session(
+        world,
         date=day,
         status=LabourSession.Status.HELD,
         log_status=log_status,
@@ -217,14 +214,7 @@ def _held(world, log_status, day=PAST_SATURDAY):
 
 @pytest.fixture
 def planned(world):
-    return factories.session(
-        cell=world["cell"], village=world["village"], directive=world["directive"], date=SATURDAY
-    )
-
-
-@pytest.fixture
-def next_month():
-    return Month.of(timezone.localdate()).next()
+    return factories.world_session(world, date=SATURDAY)
 
 
 def _changes(session, action) -> int:
@@ -238,10 +228,8 @@ live = pytest.mark.django_db(transaction=True)
 
 @live
 def test_log_submitted_three_times_at_once_is_saved_once(live_server, client, world):
-    session = factories.session(
-        cell=world["cell"],
-        village=world["village"],
-        directive=world["directive"],
+    session = factories.world_session(
+        world,
         date=PAST_SATURDAY,
     )
     member = factories.member(cell=world["cell"], full_name="Ma Thị Hoa")
@@ -481,11 +469,6 @@ def _twice(client, url, data):
     return first
 
 
-@pytest.fixture
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
 def _form_token() -> str:
     return str(uuid.uuid4())
 
@@ -554,10 +537,8 @@ def test_resent_cancel_or_postpone_form_acts_once(
 @pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("action", ["draft", "submit"])
 def test_resent_log_form_saves_once(client, world, action):
-    session = factories.session(
-        cell=world["cell"],
-        village=world["village"],
-        directive=world["directive"],
+    session = factories.world_session(
+        world,
         date=PAST_SATURDAY,
     )
     member = factories.member(cell=world["cell"])
@@ -721,10 +702,8 @@ def test_form_changed_after_sending_is_not_taken_for_a_resend(client, world):
 
 @pytest.mark.usefixtures("english")
 def test_log_changed_after_sending_keeps_what_was_typed(client, world):
-    session = factories.session(
-        cell=world["cell"],
-        village=world["village"],
-        directive=world["directive"],
+    session = factories.world_session(
+        world,
         date=PAST_SATURDAY,
     )
     client.force_login(world["secretary"])
@@ -757,9 +736,7 @@ def test_log_changed_after_sending_keeps_what_was_typed(client, world):
 
 @pytest.mark.usefixtures("english")
 def test_token_used_on_another_session_is_no_resend_there(client, world, planned):
-    other = factories.session(
-        cell=world["cell"], village=world["village"], directive=world["directive"], date=SUNDAY
-    )
+    other = factories.world_session(world, date=SUNDAY)
     client.force_login(world["officer"])
     data = {"reason": "Mưa lũ", "version": 1, "token": _form_token()}
     client.post(reverse("programs:session-cancel", args=[planned.pk]), data)
@@ -775,9 +752,7 @@ def test_token_used_on_another_session_is_no_resend_there(client, world, planned
 def test_token_from_another_session_given_to_a_service_is_refused(world, planned):
     """Without the posted content to compare, the token alone decides; a token used on another
     session is refused with a message rather than answered as done."""
-    other = factories.session(
-        cell=world["cell"], village=world["village"], directive=world["directive"], date=SUNDAY
-    )
+    other = factories.world_session(world, date=SUNDAY)
     token = uuid.uuid4()
     session_services.session_cancel(
         session=planned, user=world["officer"], reason="Mưa", version=1, token=token

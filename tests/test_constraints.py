@@ -27,9 +27,7 @@ def _assert_refused(make_row):
 @pytest.fixture
 def parts(world):
     member = factories.member(cell=world["cell"])
-    session = factories.session(
-        cell=world["cell"], village=world["village"], directive=world["directive"]
-    )
+    session = factories.world_session(world)
     return {**world, "member": member, "session": session}
 
 
@@ -139,10 +137,8 @@ def test_assignment_period_not_reversed(world):
 )
 def test_session_reason_matches_status(world, status, reason):
     _assert_refused(
-        lambda: factories.session(
-            cell=world["cell"],
-            village=world["village"],
-            directive=world["directive"],
+        lambda: factories.world_session(
+            world,
             status=status,
             status_reason=reason,
         )

@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,32 +10,19 @@ from programs import selectors
 from programs.models import LabourSession
 from programs.planning import Month
 from tests import factories
+from tests.http import page_html
+from tests.queries import pinned_queries
 
 HOME = "/"
 Status = LabourSession.Status
 LogStatus = LabourSession.LogStatus
 
 
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """Pages in English, the source language, so the assertions read the strings as written."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _session(world, day, status=Status.PLANNED, *, cell=None, village=None):
-    reason = "Mưa lớn" if status in (Status.POSTPONED, Status.CANCELLED) else ""
-    return factories.session(
-        cell=cell or world["cell"],
-        village=village or world["village"],
-        directive=world["directive"],
-        date=day,
-        status=status,
-        status_reason=reason,
-    )
-
-
-def _html(response) -> str:
-    return response.content.decode()
+    return factories.world_session(world, date=day, status=status, cell=cell, village=village)
 
 
 def _counts(response) -> dict[str, int]:
@@ -91,7 +76,7 @@ def test_dashboard_page_shows_the_counts_with_words(client, world):
     assert counts["postponed"] == 1
     assert counts["cancelled"] == 1
     assert counts["late"] == (1 if today.day > 1 else 0)
-    html = _html(response)
+    html = page_html(response)
     assert month.label in html
     for code in ("planned", "late", "held", "postponed", "cancelled"):
         assert f'class="badge badge--{code}"' in html
@@ -115,7 +100,7 @@ def test_dashboard_lists_assigned_cells_with_nothing_this_month(client, world):
 
     assert response.context["idle_cells"] == [world["other_cell"]]
     assert response.context["assigned_cell_count"] == 2
-    html = _html(response)
+    html = page_html(response)
     other_url = reverse("programs:cell-detail", args=[world["other_cell"].pk])
     assert f'href="{other_url}"' in html
     assert "Nà Coóc" in html  # the village the idle cell is assigned to
@@ -133,7 +118,7 @@ def test_dashboard_says_so_when_every_cell_has_a_session(client, world):
     response = client.get(HOME)
 
     assert response.context["idle_cells"] == []
-    assert "Every assigned cell has a session planned or held this month." in _html(response)
+    assert "Every assigned cell has a session planned or held this month." in page_html(response)
 
 
 @pytest.mark.parametrize(
@@ -161,7 +146,7 @@ def test_dashboard_lists_the_next_weekends_sessions(client, world):
     response = client.get(HOME)
 
     assert response.context["weekend_sessions"] == [on_saturday, on_sunday]
-    html = _html(response)
+    html = page_html(response)
     assert saturday.strftime("%d/%m/%Y") in html
     assert sunday.strftime("%d/%m/%Y") in html
     assert f'href="{on_saturday.get_absolute_url()}"' in html
@@ -173,9 +158,9 @@ def test_plan_link_only_for_officers(client, world):
     plan_url = f"{reverse('programs:session-plan')}?month={next_month}"
 
     client.force_login(world["officer"])
-    officer_html = _html(client.get(HOME))
+    officer_html = page_html(client.get(HOME))
     client.force_login(world["viewer"])
-    viewer_html = _html(client.get(HOME))
+    viewer_html = page_html(client.get(HOME))
 
     assert f'href="{plan_url}"' in officer_html
     assert reverse("programs:session-plan") not in viewer_html
@@ -205,17 +190,17 @@ def test_officer_does_not_see_other_committees_cells(client, world):
     response = client.get(HOME)
 
     assert sum(_counts(response).values()) == 0
-    assert "Chi bộ Xã khác" not in _html(response)
+    assert "Chi bộ Xã khác" not in page_html(response)
 
 
-def test_dashboard_queries_do_not_grow_with_cells(client, world, django_assert_num_queries):
+def test_dashboard_queries_do_not_grow_with_cells(client, world):
     today = timezone.localdate()
     saturday, _sunday = selectors.next_weekend(today)
     _session(world, saturday)
     client.force_login(world["officer"])
     client.get(HOME)  # warm up the session and user loading
 
-    with CaptureQueriesContext(connection) as small:
+    with pinned_queries(11):
         response = client.get(HOME)
     assert len(response.context["weekend_sessions"]) == 1
 
@@ -228,7 +213,7 @@ def test_dashboard_queries_do_not_grow_with_cells(client, world, django_assert_n
         else:
             _session(world, Month.of(today).first, Status.CANCELLED, cell=cell, village=village)
 
-    with django_assert_num_queries(len(small)):
+    with pinned_queries(11):
         response = client.get(HOME)
     assert len(response.context["weekend_sessions"]) == 25
     assert response.context["weekend_count"] == 25
@@ -265,7 +250,7 @@ def test_secretary_sees_their_cell_next_session_recent_sessions_and_members(clie
     assert shown.next_session == upcoming
     assert shown.recent_sessions == [late, held]
     assert [m.full_name for m in shown.active_members] == ["Hoàng Văn Thắng", "Ma Thị Hạnh"]
-    html = _html(response)
+    html = page_html(response)
     assert upcoming.date.strftime("%d/%m/%Y") in html
     assert later.get_absolute_url() not in html
     assert 'class="badge badge--late"' in html
@@ -290,7 +275,7 @@ def test_secretary2_does_not_see_the_first_cells_data(client, world):
     response = client.get(HOME)
 
     assert [c.pk for c in response.context["cells"]] == [world["other_cell"].pk]
-    html = _html(response)
+    html = page_html(response)
     assert "Chi bộ Tư pháp" in html
     assert "Chi bộ Văn phòng" not in html
     assert "Hoàng Văn Thắng" not in html
@@ -342,7 +327,7 @@ def test_secretary_sees_what_waits_for_results_and_what_came_back(client, world)
     assert cell.next_session == upcoming
     assert cell.awaiting_log == [never_logged, draft]
     assert cell.returned_logs == [returned]
-    html = _html(response)
+    html = page_html(response)
     for session in (never_logged, draft, returned):
         assert reverse("programs:session-log", args=[session.pk]) in html
     for session in (upcoming, waiting, other):
@@ -361,12 +346,12 @@ def test_secretary_with_everything_logged_is_told_so(client, world):
 
     [cell] = response.context["cells"]
     assert cell.awaiting_log == [] and cell.returned_logs == []
-    html = _html(response)
+    html = page_html(response)
     assert "Every past session has its results submitted." in html
     assert "Returned for correction" not in html
 
 
-def test_secretary_overview_queries_do_not_grow(client, world, django_assert_num_queries):
+def test_secretary_overview_queries_do_not_grow(client, world):
     today = timezone.localdate()
     cell = world["cell"]
     for _ in range(3):
@@ -381,7 +366,7 @@ def test_secretary_overview_queries_do_not_grow(client, world, django_assert_num
     client.force_login(world["secretary"])
     client.get(HOME)
 
-    with CaptureQueriesContext(connection) as small:
+    with pinned_queries(10):
         response = client.get(HOME)
     [shown] = response.context["cells"]
     assert (len(shown.awaiting_log), len(shown.returned_logs)) == (1, 1)
@@ -397,7 +382,7 @@ def test_secretary_overview_queries_do_not_grow(client, world, django_assert_num
             session.save()
             _logged(session, LogStatus.RETURNED, f"Sửa {n}")
 
-    with django_assert_num_queries(len(small)):
+    with pinned_queries(10):
         response = client.get(HOME)
     [shown] = response.context["cells"]
     assert len(shown.active_members) == 60
@@ -415,6 +400,6 @@ def test_a_user_without_a_role_is_told_to_ask_the_administrator(client, db):
 
     assert response.status_code == 200
     assert response.context["mode"] == "no_role"
-    html = _html(response)
+    html = page_html(response)
     assert "Contact your administrator" in html
     assert reverse("programs:compliance") not in html

@@ -11,7 +11,6 @@ value on every field, except the large log form, which gets a rotation.
 """
 
 import datetime
-import io
 import re
 import unicodedata
 from html.parser import HTMLParser
@@ -23,7 +22,6 @@ from django.db import transaction
 from django.template import Template
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
-from PIL import Image
 
 from programs.models import LabourSession, Photo, WorkOutput, WorkType
 from programs.planning import Month
@@ -118,12 +116,6 @@ QUERY = {
 }
 
 
-def _jpeg() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def cast(world):
     """The world, with a session in every state the pages branch on: planned (in the future),
@@ -139,7 +131,7 @@ def cast(world):
         **common,
     )
     photo = Photo(session=submitted, caption="Ảnh")
-    photo.image.save("p.jpg", ContentFile(_jpeg()), save=False)
+    photo.image.save("p.jpg", ContentFile(factories.jpeg(colour="red")), save=False)
     photo.save()
     work_type = WorkType.objects.first() or factories.work_type()
     WorkOutput.objects.create(session=submitted, work_type=work_type, quantity=40, unit="m")

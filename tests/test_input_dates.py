@@ -32,19 +32,7 @@ IMPOSSIBLE_DATES = [
 
 
 def _form_data(world, **overrides):
-    data = {
-        "cell": world["cell"].pk,
-        "directive": world["directive"].pk,
-        "village": world["village"].pk,
-        "date": ORDINARY_SATURDAY.isoformat(),
-        "start_time": "07:30",
-        "partner": "",
-        "planned_work": "Lắp kênh mương",
-        "other_village_reason": "",
-        "notes": "",
-    }
-    data.update(overrides)
-    return data
+    return factories.session_form(world, ORDINARY_SATURDAY, **overrides)
 
 
 @pytest.fixture
@@ -55,10 +43,8 @@ def officer(client, world):
 
 @pytest.fixture
 def session(world):
-    return factories.session(
-        cell=world["cell"],
-        village=world["village"],
-        directive=world["directive"],
+    return factories.world_session(
+        world,
         date=ORDINARY_SATURDAY,
     )
 
@@ -324,9 +310,7 @@ def test_moving_a_session_onto_tet_needs_the_confirmation(officer, world, sessio
 
 
 def test_editing_a_confirmed_holiday_session_does_not_ask_again(officer, world):
-    on_tet = factories.session(
-        cell=world["cell"], village=world["village"], directive=world["directive"], date=TET
-    )
+    on_tet = factories.world_session(world, date=TET)
     response = officer.post(
         reverse("programs:session-edit", args=[on_tet.pk]),
         _form_data(world, date=TET.isoformat(), version=1, planned_work="Dọn vệ sinh"),

@@ -31,13 +31,6 @@ TODAY = datetime.date(2026, 3, 9)
 
 
 @pytest.fixture
-def session(world):
-    return factories.session(
-        cell=world["cell"], village=world["village"], directive=world["directive"], date=SESSION_DAY
-    )
-
-
-@pytest.fixture
 def members(world):
     return [
         factories.member(

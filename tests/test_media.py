@@ -1,30 +1,19 @@
 """Uploaded files by their storage URL: the same checks as the pages, no path tricks."""
 
-import io
-
 import pytest
 from django.core.files.base import ContentFile
-from PIL import Image
 
 from programs.models import Photo
 from tests import factories
 from tests.http import consume
 
 
-def _jpeg() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "green").save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def photo(world):
-    session = factories.session(
-        cell=world["cell"], village=world["village"], directive=world["directive"]
-    )
+    session = factories.world_session(world)
     photo = Photo(session=session, caption="Đổ nền nhà")
-    photo.image.save("a.jpg", ContentFile(_jpeg()), save=False)
-    photo.thumbnail.save("a-thumb.jpg", ContentFile(_jpeg()), save=False)
+    photo.image.save("a.jpg", ContentFile(factories.jpeg()), save=False)
+    photo.thumbnail.save("a-thumb.jpg", ContentFile(factories.jpeg()), save=False)
     photo.save()
     return photo
 

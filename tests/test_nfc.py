@@ -92,9 +92,7 @@ def test_session_form_stores_partner_and_work_as_nfc(world):
 
 
 def test_log_notes_are_stored_nfc(client, world):
-    session = factories.session(
-        cell=world["cell"], village=world["village"], directive=world["directive"], date=SESSION_DAY
-    )
+    session = factories.world_session(world, date=SESSION_DAY)
     client.force_login(world["secretary"])
     url = reverse("programs:session-log", args=[session.pk])
     data = browser_data(client.get(url))
@@ -136,9 +134,7 @@ def test_nfd_admin_search_finds_nfc_text(client, world):
 
 def test_nfd_name_in_the_log_search_finds_the_nfc_member(client, world):
     """The log form's "find people" with an NFD name finds the NFC one."""
-    session = factories.session(
-        cell=world["cell"], village=world["village"], directive=world["directive"], date=SESSION_DAY
-    )
+    session = factories.world_session(world, date=SESSION_DAY)
     other = factories.member(cell=world["other_cell"], full_name="Đặng Thị Nguyệt")
     client.force_login(world["secretary"])
     url = reverse("programs:session-log", args=[session.pk])
@@ -241,9 +237,7 @@ def test_a_declared_charset_does_not_change_how_the_query_is_read(client, world)
 
 def test_the_content_type_is_read_whatever_its_letter_case(client, world):
     client.force_login(world["officer"])
-    session = factories.session(
-        cell=world["cell"], village=world["village"], directive=world["directive"]
-    )
+    session = factories.world_session(world)
     url = reverse("programs:session-edit", args=[session.pk])
     body = (
         f"cell={world['cell'].pk}&directive={world['directive'].pk}"

@@ -115,9 +115,7 @@ def test_no_template_or_view_tests_a_role_itself():
 
 @pytest.fixture
 def log_page(client, world):
-    session = factories.session(
-        cell=world["cell"], village=world["village"], directive=world["directive"], date=SESSION_DAY
-    )
+    session = factories.world_session(world, date=SESSION_DAY)
     client.force_login(world["secretary"])
     url = reverse("programs:session-log", args=[session.pk])
     return client, url, browser_data(client.get(url))

@@ -3,21 +3,18 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programs import selectors
 from programs.models import LabourSession, VillageName
 from tests import factories
+from tests.http import page_html
+from tests.queries import pinned_queries
 
 Status = LabourSession.Status
 
 
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """Pages in English, the source language, so the assertions read the strings as written."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _cell_url(cell):
@@ -28,20 +25,8 @@ def _village_url(village):
     return reverse("programs:village-detail", args=[village.pk])
 
 
-def _html(response) -> str:
-    return response.content.decode()
-
-
 def _session(world, day, status=Status.HELD, *, cell=None, village=None):
-    reason = "Mưa lớn" if status in (Status.POSTPONED, Status.CANCELLED) else ""
-    return factories.session(
-        cell=cell or world["cell"],
-        village=village or world["village"],
-        directive=world["directive"],
-        date=day,
-        status=status,
-        status_reason=reason,
-    )
+    return factories.world_session(world, date=day, status=status, cell=cell, village=village)
 
 
 # --- who may see -----------------------------------------------------------------------------
@@ -55,7 +40,7 @@ def test_cell_page_visible_in_scope(client, world, who):
 
     assert response.status_code == 200
     assert response.context["cell"] == world["cell"]
-    assert "<h1>Chi bộ Văn phòng</h1>" in _html(response)
+    assert "<h1>Chi bộ Văn phòng</h1>" in page_html(response)
 
 
 @pytest.mark.parametrize("who", ["officer", "viewer", "secretary", "admin"])
@@ -65,7 +50,7 @@ def test_village_page_visible_in_scope(client, world, who):
     response = client.get(_village_url(world["village"]))
 
     assert response.status_code == 200
-    assert "thôn Phiêng Luông" in _html(response)
+    assert "thôn Phiêng Luông" in page_html(response)
 
 
 def test_outsider_secretary_gets_404_on_the_other_cell_and_its_village(client, world):
@@ -115,7 +100,7 @@ def test_cell_page_shows_current_and_past_assignments(client, world):
     groups = response.context["assignments"]
     assert [a.village for a in groups.current] == [world["village"]]
     assert groups.past == [past]
-    html = _html(response)
+    html = page_html(response)
     assert "Current assignments" in html and "Past assignments" in html
     assert "02-ĐA/TU" in html and "54-KH/HU" in html
     assert "01/06/2021" in html and "31/12/2022" in html
@@ -136,7 +121,7 @@ def test_cell_page_lists_sessions_newest_first_with_badges(client, world):
     page = response.context["sessions_page"]
     assert list(page.object_list) == [future, late, cancelled, held]
     assert [s.badge_status for s in page.object_list] == ["planned", "late", "cancelled", "held"]
-    html = _html(response)
+    html = page_html(response)
     assert "07/03/2026" in html
     assert f'href="{held.get_absolute_url()}"' in html
     assert 'class="badge badge--late"' in html
@@ -174,7 +159,7 @@ def test_cell_page_paginates_by_fifty(client, world):
     assert len(first.context["sessions_page"].object_list) == 50
     assert len(second.context["sessions_page"].object_list) == 3
     assert second.context["sessions_page"].object_list[-1].date == start
-    assert 'href="?page=2"' in _html(first)
+    assert 'href="?page=2"' in page_html(first)
     assert beyond.status_code == 200  # a bad page number shows the first page
 
 
@@ -200,7 +185,7 @@ def test_village_page_shows_label_commune_households_and_former_names(client, wo
 
     assert response.context["household_count"] == 2
     assert [n.name for n in response.context["former_names"]] == ["Phiêng Luông Cũ"]
-    html = _html(response)
+    html = page_html(response)
     assert "thôn Phiêng Luông, xã Bình An, huyện Lâm Bình, tỉnh Tuyên Quang" in html
     assert "Former names" in html
     assert "Phiêng Luông Cũ" in html
@@ -229,7 +214,7 @@ def test_village_page_shows_assignments_and_sessions_of_visible_cells_only(clien
     assert [a.cell for a in groups.current] == [world["cell"]]
     assert groups.past == [past]
     assert list(response.context["sessions_page"].object_list) == [mine]
-    html = _html(response)
+    html = page_html(response)
     assert "Chi bộ Xã khác" not in html
     assert theirs.get_absolute_url() not in html
     assert f'href="{_cell_url(world["cell"])}"' in html
@@ -239,13 +224,13 @@ def test_village_page_shows_assignments_and_sessions_of_visible_cells_only(clien
 # --- speed -------------------------------------------------------------------------------------
 
 
-def test_cell_page_queries_do_not_grow(client, world, django_assert_num_queries):
+def test_cell_page_queries_do_not_grow(client, world):
     url = _cell_url(world["cell"])
     _session(world, datetime.date(2026, 3, 7))
     client.force_login(world["officer"])
     client.get(url)  # warm up the session and user loading
 
-    with CaptureQueriesContext(connection) as small:
+    with pinned_queries(9):
         client.get(url)
 
     start = datetime.date(2020, 1, 4)
@@ -265,20 +250,20 @@ def test_cell_page_queries_do_not_grow(client, world, django_assert_num_queries)
             ends_on=datetime.date(2010 + n // 12, n % 12 + 1, 28),
         )
 
-    with django_assert_num_queries(len(small)):
+    with pinned_queries(9):
         response = client.get(url)
     assert len(response.context["sessions_page"].object_list) == 50
     assert len(response.context["assignments"].past) == 49
 
 
-def test_village_page_queries_do_not_grow(client, world, django_assert_num_queries):
+def test_village_page_queries_do_not_grow(client, world):
     village = world["village"]
     url = _village_url(village)
     _session(world, datetime.date(2026, 3, 7))
     client.force_login(world["officer"])
     client.get(url)  # warm up the session and user loading
 
-    with CaptureQueriesContext(connection) as small:
+    with pinned_queries(10):
         client.get(url)
 
     for n in range(49):
@@ -294,7 +279,7 @@ def test_village_page_queries_do_not_grow(client, world, django_assert_num_queri
         )
         factories.household(village=village)
 
-    with django_assert_num_queries(len(small)):
+    with pinned_queries(10):
         response = client.get(url)
     assert len(response.context["sessions_page"].object_list) == 50
     assert len(response.context["assignments"].current) == 50

@@ -6,8 +6,6 @@ import html
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programs.models import LabourSession
@@ -16,16 +14,14 @@ from programs.reports.chart import month_chart
 from programs.reports.document import vn_number, vnd
 from programs.reports.figures import Row
 from tests import factories
+from tests.queries import pinned_queries
 from tests.test_report_figures import expected_figures
 
 URL = reverse("programs:reports")
 D = datetime.date
 
 
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """Pages in English, the source language, so the assertions read the strings as written."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _page(client, user, **params):
@@ -301,19 +297,19 @@ def _held(cell, village, directive, day):
     return session
 
 
-def test_same_queries_for_one_and_fifty_cells(client, world, django_assert_num_queries):
+def test_same_queries_for_one_and_fifty_cells(client, world):
     params = {"committee": world["committee"].pk, "period": "year", "year": "2026"}
     _held(world["cell"], world["village"], world["directive"], D(2026, 3, 7))
     client.force_login(world["officer"])
     client.get(URL, params)  # warm the session and caches
-    with CaptureQueriesContext(connection) as few:
+    with pinned_queries(18):
         assert client.get(URL, params).status_code == 200
     for n in range(49):
         cell = factories.cell(committee=world["committee"])
         village = factories.village(commune=world["commune"])
         _held(cell, village, world["directive"], D(2026, 1 + n % 12, 3 + n % 20))
         factories.member(cell=cell)
-    with django_assert_num_queries(len(few)):
+    with pinned_queries(18):
         response = client.get(URL, params)
     assert _text(response).count('<th scope="row">Chi bộ') >= 50
 

@@ -14,15 +14,14 @@ from programs.models import LabourSession, ReportSettings
 from programs.reports import document, pdf
 from programs.reports.periods import parse_period
 from tests import factories
+from tests.queries import pinned_queries
 
 URL = reverse("programs:report-print")
 D = datetime.date
 
 
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """The interface in English: the document must still be Vietnamese."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+# The interface in English: the document must still be Vietnamese.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _params(world, **extra):
@@ -269,10 +268,8 @@ def fresh_weasyprint_check():
 def test_pdf(client, world, fresh_weasyprint_check):
     if pdf.load_weasyprint() is None:
         pytest.skip("WeasyPrint (or the Pango library it needs) is not installed here")
-    factories.session(
-        cell=world["cell"],
-        village=world["village"],
-        directive=world["directive"],
+    factories.world_session(
+        world,
         date=D(2026, 2, 7),
     )
     response = _get(client, world["officer"], _params(world, format="pdf"))
@@ -291,10 +288,7 @@ def test_pdf_link_only_when_weasyprint_loads(client, world, monkeypatch, fresh_w
     assert "PDF is not available on this server" in response.content.decode()
 
 
-def test_print_view_queries_do_not_grow_with_cells(client, world, django_assert_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def test_print_view_queries_do_not_grow_with_cells(client, world):
     def held(cell, village, day):
         session = factories.session(
             cell=cell,
@@ -311,12 +305,12 @@ def test_print_view_queries_do_not_grow_with_cells(client, world, django_assert_
     held(world["cell"], world["village"], datetime.date(2026, 3, 7))
     client.force_login(world["officer"])
     client.get(URL, params)
-    with CaptureQueriesContext(connection) as few:
+    with pinned_queries(19):
         assert client.get(URL, params).status_code == 200
     for n in range(49):
         cell = factories.cell(committee=world["committee"])
         village = factories.village(commune=world["commune"])
         held(cell, village, datetime.date(2026, 1 + n % 12, 3 + n % 20))
-    with django_assert_num_queries(len(few)):
+    with pinned_queries(19):
         response = client.get(URL, params)
     assert response.content.decode().count("Chi bộ") >= 50

@@ -2,43 +2,34 @@
 the work done, the photos and the history — in a fixed number of queries."""
 
 import datetime
-import io
 import re
 from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from programs import selectors, text
 from programs.models import Attendance, LabourSession, Member, Photo, SessionChange, WorkOutput
 from programs.services import logbook
 from tests import factories
+from tests.http import page_html
+from tests.queries import pinned_queries
 
 SATURDAY = datetime.date(2026, 3, 7)
 Category, Level = Member.Category, Member.Level
 
 
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """Pages in English, the source language, so the assertions read the strings as written."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-def _jpeg(colour=(180, 40, 40), size=(40, 30)) -> ContentFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "JPEG")
-    return ContentFile(buffer.getvalue())
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def add_photo(session, caption="") -> Photo:
     photo = Photo(session=session, caption=caption)
-    photo.image.save("p.jpg", _jpeg(), save=False)
-    photo.thumbnail.save("p-thumb.jpg", _jpeg(size=(20, 15)), save=False)
+    photo.image.save("p.jpg", ContentFile(factories.jpeg((40, 30), (180, 40, 40))), save=False)
+    photo.thumbnail.save(
+        "p-thumb.jpg", ContentFile(factories.jpeg((20, 15), (180, 40, 40))), save=False
+    )
     photo.save()
     return photo
 
@@ -65,10 +56,6 @@ def submitted(session, user) -> LabourSession:
     session.log_submitted_by = user
     session.save()
     return session
-
-
-def _html(response) -> str:
-    return response.content.decode()
 
 
 def _row(html, label) -> list[str]:
@@ -150,7 +137,7 @@ def test_counts_match_a_hand_count(client, world, logged):
     assert [row.people for row in log.unlisted] == [6, 4, 45]
     assert log.person_visits == 4 + 6 + 4 + 45
 
-    html = _html(response)
+    html = page_html(response)
     assert _row(html, "Civil servant") == ["2", "1,5"]
     assert _row(html, "Front / mass-organisation cadre") == ["1", "1,5"]
     assert _row(html, "Commune level") == ["1", "0,5"]
@@ -165,7 +152,7 @@ def test_counts_match_a_hand_count(client, world, logged):
 def test_work_done_in_vietnamese_number_format(client, world, logged):
     client.force_login(world["secretary"])
 
-    html = _html(client.get(logged.get_absolute_url()))
+    html = page_html(client.get(logged.get_absolute_url()))
 
     assert "1.250,5 m" in html
     assert "1.500.000\u00a0đ" in html
@@ -181,7 +168,7 @@ def test_photo_gallery_uses_the_protected_view(client, world, logged):
     second = add_photo(logged)
     client.force_login(world["secretary"])
 
-    html = _html(client.get(logged.get_absolute_url()))
+    html = page_html(client.get(logged.get_absolute_url()))
 
     for photo in (first, second):
         url = reverse("programs:session-photo", args=[logged.pk, photo.pk])
@@ -201,7 +188,7 @@ def test_user_text_is_escaped(client, world, logged):
     )
     client.force_login(world["secretary"])
 
-    html = _html(client.get(logged.get_absolute_url()))
+    html = page_html(client.get(logged.get_absolute_url()))
 
     assert "<script>alert" not in html
     assert "&lt;b&gt;sai&lt;/b&gt; số liệu" in html
@@ -214,7 +201,7 @@ def test_not_logged_planned_session(client, world):
     session = held_session(world, status=LabourSession.Status.PLANNED)
     client.force_login(world["secretary"])
 
-    html = _html(client.get(session.get_absolute_url()))
+    html = page_html(client.get(session.get_absolute_url()))
 
     assert "Not logged yet" in html
     assert reverse("programs:session-log", args=[session.pk]) in html
@@ -229,7 +216,7 @@ def test_submitted_log_shows_who_and_offers_the_officer_confirm_and_return(clien
     give_back = reverse("programs:session-log-return", args=[logged.pk])
     client.force_login(world["officer"])
 
-    html = _html(client.get(logged.get_absolute_url()))
+    html = page_html(client.get(logged.get_absolute_url()))
 
     assert "Waiting for confirmation" in html
     assert "Submitted by Hoàng Văn Thắng" in html
@@ -245,7 +232,7 @@ def test_read_only_users_get_no_review_buttons(client, world, logged, who):
     submitted(logged, world["secretary"])
     client.force_login(world[who])
 
-    html = _html(client.get(logged.get_absolute_url()))
+    html = page_html(client.get(logged.get_absolute_url()))
 
     assert reverse("programs:session-log-confirm", args=[logged.pk]) not in html
     assert reverse("programs:session-log-return", args=[logged.pk]) not in html
@@ -263,7 +250,7 @@ def test_returned_log_shows_the_officers_comment(client, world, logged):
     )
     client.force_login(world["secretary"])
 
-    html = _html(client.get(logged.get_absolute_url()))
+    html = page_html(client.get(logged.get_absolute_url()))
 
     assert "Returned for correction" in html
     assert "Officer&#x27;s comment" in html or "Officer's comment" in html
@@ -278,13 +265,13 @@ def test_confirmed_log_is_locked_and_only_officers_may_reopen(client, world, log
     log_url = reverse("programs:session-log", args=[logged.pk])
 
     client.force_login(world["officer"])
-    html = _html(client.get(logged.get_absolute_url()))
+    html = page_html(client.get(logged.get_absolute_url()))
     assert "Confirmed by officer on" in html
     assert reopen in html
     assert log_url not in html
 
     client.force_login(world["secretary"])
-    html = _html(client.get(logged.get_absolute_url()))
+    html = page_html(client.get(logged.get_absolute_url()))
     assert reopen not in html
     assert log_url not in html
 
@@ -295,7 +282,7 @@ def test_cancelled_session_has_no_log_link(client, world):
     )
     client.force_login(world["officer"])
 
-    html = _html(client.get(session.get_absolute_url()))
+    html = page_html(client.get(session.get_absolute_url()))
 
     assert reverse("programs:session-log", args=[session.pk]) not in html
     assert "A postponed or cancelled session has no log." in html
@@ -322,7 +309,7 @@ def test_history_shows_the_log_actions_with_readable_field_names(client, world, 
     )
     client.force_login(world["viewer"])
 
-    html = _html(client.get(logged.get_absolute_url()))
+    html = page_html(client.get(logged.get_absolute_url()))
 
     assert "log submitted for confirmation" in html
     assert "log returned for correction" in html
@@ -335,7 +322,7 @@ def test_history_shows_the_log_actions_with_readable_field_names(client, world, 
 # --- speed ------------------------------------------------------------------------------------
 
 
-def test_page_queries_do_not_grow_with_the_log(client, world, django_assert_num_queries):
+def test_page_queries_do_not_grow_with_the_log(client, world):
     session = held_session(world, unlisted_villagers=10)
     submitted(session, world["secretary"])
     work_type = factories.work_type()
@@ -352,7 +339,7 @@ def test_page_queries_do_not_grow_with_the_log(client, world, django_assert_num_
     client.force_login(world["officer"])
     client.get(url)  # warm up the session and user loading
 
-    with CaptureQueriesContext(connection) as small:
+    with pinned_queries(10):
         assert client.get(url).status_code == 200
 
     for n in range(60):
@@ -369,7 +356,7 @@ def test_page_queries_do_not_grow_with_the_log(client, world, django_assert_num_
         )
         add_photo(session, f"ảnh {n}")
 
-    with django_assert_num_queries(len(small)):
+    with pinned_queries(10):
         response = client.get(url)
     log = response.context["log"]
     assert (log.named, len(log.outputs), len(log.photos)) == (63, 20, 20)

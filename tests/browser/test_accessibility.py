@@ -56,54 +56,56 @@ def _check(page, axe, label):
     assert problems == [], f"{label}: " + "; ".join(problems)
 
 
+# One test per width and language: four shorter tests share out between the workers of a
+# parallel run (pytest-xdist) better than two long ones.
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_page_passes_axe(browser, live_server, language):
+def test_every_page_passes_axe(browser, live_server, language, width):
     call_command("load_demo", password="demo", force=True)
     axe = Axe()
     pages = _pages()
     failures = []
-    for width in WIDTHS:
-        for username in (None, "officer", "secretary"):
-            context = browser.new_context(
-                viewport={"width": width, "height": 900},
-                locale="vi-VN" if language == "vi" else "en-GB",
-                # axe-core is injected from the test, not from the page.
-                bypass_csp=True,
-            )
-            context.add_cookies(
-                [{"name": "django_language", "value": language, "url": live_server.url}]
-            )
-            page = context.new_page()
-            errors = []
-            page.on(
-                "console",
-                lambda msg, errors=errors: msg.type == "error" and errors.append(msg.text),
-            )
-            page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-            if username:
-                page.goto(live_server.url + "/accounts/login/")
-                page.fill("#id_username", username)
-                page.fill("#id_password", "demo")
-                with page.expect_navigation():
-                    page.locator("#login-form button[type=submit]").click()
-            for user, path in pages:
-                if user != username:
-                    continue
-                label = f"{path} as {username or 'anonymous'} at {width}px in {language}"
-                response = page.goto(live_server.url + path)
-                assert response.status == 200, label
-                assert page.locator("html").get_attribute("lang") == language, label
-                assert page.title(), label
-                if width == 360:
-                    scroll = page.evaluate("document.documentElement.scrollWidth")
-                    if scroll > 360:
-                        failures.append(f"{label}: {scroll}px wide")
-                try:
-                    _check(page, axe, label)
-                except AssertionError as error:
-                    failures.append(str(error))
-                if errors:
-                    failures.append(f"{label}: console errors {errors}")
-                    errors.clear()
-            context.close()
+    for username in (None, "officer", "secretary"):
+        context = browser.new_context(
+            viewport={"width": width, "height": 900},
+            locale="vi-VN" if language == "vi" else "en-GB",
+            # axe-core is injected from the test, not from the page.
+            bypass_csp=True,
+        )
+        context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        page = context.new_page()
+        errors = []
+        page.on(
+            "console",
+            lambda msg, errors=errors: msg.type == "error" and errors.append(msg.text),
+        )
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        if username:
+            page.goto(live_server.url + "/accounts/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", "demo")
+            with page.expect_navigation():
+                page.locator("#login-form button[type=submit]").click()
+        for user, path in pages:
+            if user != username:
+                continue
+            label = f"{path} as {username or 'anonymous'} at {width}px in {language}"
+            response = page.goto(live_server.url + path)
+            assert response.status == 200, label
+            assert page.locator("html").get_attribute("lang") == language, label
+            assert page.title(), label
+            if width == 360:
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                if scroll > 360:
+                    failures.append(f"{label}: {scroll}px wide")
+            try:
+                _check(page, axe, label)
+            except AssertionError as error:
+                failures.append(str(error))
+            if errors:
+                failures.append(f"{label}: console errors {errors}")
+                errors.clear()
+        context.close()
     assert failures == []
