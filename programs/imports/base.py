@@ -93,6 +93,8 @@ class Sheet:
     name_field: ClassVar[str | None] = "name"
     related: ClassVar[tuple[str, ...]] = ()
     chunk_size: ClassVar[int] = 1000
+    # Write every row once the whole file is judged (``finish``), not chunk by chunk.
+    write_at_end: ClassVar[bool] = False
     # Templates list the sheet classes: they must not call (instantiate) them.
     do_not_call_in_templates = True
 
@@ -210,6 +212,20 @@ class Sheet:
 
     def check(self, row: RowCells, obj, values: dict) -> None:
         """Checks beyond the model's own (``Assignment`` overlaps)."""
+
+    def side_changes(self, row: RowCells, obj) -> list:
+        """Records the row adds beside ``obj``'s own fields (a village's former names), staged
+        for ``write`` and listed in the history; a row adding any is changed, not unchanged."""
+        return []
+
+    def order(self, rows, positions: dict[str, int]):
+        """The file's rows in the order they are handled: as they come by default."""
+        return rows
+
+    def finish(self) -> list[tuple[RowCells, bool]]:
+        """Rules judged once every row is staged: the rows they refuse, each with whether it
+        was new (True) or changed; ``row.errors`` says why."""
+        return []
 
     def validate(self, row: RowCells, obj) -> None:
         """The model's rules (``full_clean`` without the queries for uniqueness, which the

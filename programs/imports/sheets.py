@@ -27,6 +27,7 @@ from programs.text import vn_date
 
 from . import refs
 from .base import YES_NO, Column, Sheet, choice_labels
+from .order import superiors_first
 
 CODE = Column("code", "Mã", kind="code", width=12)
 
@@ -216,10 +217,23 @@ class CommitteeSheet(_References, Sheet):
     )
     key_fields = ("parent", "name")
     related = ("parent",)
-    # Row by row: a committee may sit under one created further up the same file.
+    # Row by row, superiors first (``order``): a committee may sit under one the same file
+    # creates, further up or further down.
     chunk_size = 1
 
+    def __init__(self, context):
+        super().__init__(context)
+        self.cycles: dict[int, str] = {}  # row number → why its superior cannot be resolved
+
+    def order(self, rows, positions):
+        rows, self.cycles = superiors_first(list(rows), positions)
+        return rows
+
     def resolve(self, row, values):
+        if row.number in self.cycles:
+            values.pop("parent", None)
+            row.reject("parent", self.cycles[row.number])
+            return
         if "parent" in values:
             errors = len(row.errors)
             parent = self.reference(row, values, "parent", self.committees())
@@ -384,11 +398,14 @@ class AssignmentSheet(_CellRows, _References, Sheet):
     name_field = None
     related = ("cell", "village", "directive")
     chunk_size = 500
+    write_at_end = True
 
     def __init__(self, context):
         super().__init__(context)
-        # (cell, directive) → [(row number, pk, start, end)] of the rows read so far.
-        self.periods: dict[tuple, list] = {}
+        # (cell, directive) → the stored assignments when the file first names the pair, and
+        # the rows of the file that stage one: overlaps are judged on the file's final state.
+        self.stored: dict[tuple, list] = {}
+        self.staged: dict[tuple, list] = {}
 
     def read(self, row):
         values = super().read(row)
@@ -408,26 +425,41 @@ class AssignmentSheet(_CellRows, _References, Sheet):
         return Q(cell_id__in={key[0] for key in keys})
 
     def check(self, row, obj, values):
-        """Overlaps with the cell's other assignments under the directive: those stored and
-        those further up the file."""
+        """Stage the row's period; ``finish`` judges the overlaps once every row is read, so
+        a period the file closes further down does not block one it opens above."""
         obj.overlap_checked_elsewhere = True
         if not obj.starts_on or (obj.ends_on and obj.ends_on < obj.starts_on):
             return  # the model's own check names the reversed dates
-        periods = self.periods.setdefault((obj.cell_id, obj.directive_id), [])
-        in_file = {pk for _row, pk, _start, _end in periods if pk}
-        for number, _pk, start, end in periods:
-            if _overlap(obj.starts_on, obj.ends_on, start, end):
-                row.reject(
-                    "starts_on",
-                    _("This period overlaps row %(row)s of the file (same cell and directive).")
-                    % {"row": number},
-                )
-                return
-        for other in obj.stored_siblings().exclude(pk__in=in_file):
-            if _overlap(obj.starts_on, obj.ends_on, other.starts_on, other.ends_on):
-                row.reject("starts_on", obj.overlap_error(other).messages[0])
-                return
-        periods.append((row.number, obj.pk, obj.starts_on, obj.ends_on))
+        pair = (obj.cell_id, obj.directive_id)
+        if pair not in self.stored:
+            self.stored[pair] = list(obj.stored_siblings())
+        self.staged.setdefault(pair, []).append((row, obj, obj.pk is None))
+
+    def finish(self):
+        """The staged rows whose final period overlaps another of the cell under the same
+        directive: one further up the file, or a stored one the file leaves as it is."""
+        refused = []
+        for pair, staged in self.staged.items():
+            kept = []
+            in_file = {obj.pk for _row, obj, new in staged if not new}
+            stored = [other for other in self.stored[pair] if other.pk not in in_file]
+            for row, obj, new in staged:
+                if row.errors:
+                    continue
+                reason = _overlap_reason(obj, kept, stored)
+                if reason:
+                    row.reject("starts_on", reason)
+                    refused.append((row, new))
+                else:
+                    kept.append((row.number, obj))
+        return refused
+
+    def write(self, created, changed):
+        # Closings first: a cell has one open assignment per directive at a time.
+        closing = [(obj, fields) for obj, fields in changed if obj.ends_on is not None]
+        super().write([], closing)
+        super().write([], [(obj, fields) for obj, fields in changed if obj.ends_on is None])
+        super().write(created, [])
 
     export_related = (
         "cell__committee",
@@ -453,8 +485,16 @@ def _pk(obj):
     return obj.pk if obj is not None else None
 
 
-def _overlap(start, end, other_start, other_end) -> bool:
-    return (other_end is None or start <= other_end) and (end is None or other_start <= end)
+def _overlap_reason(obj, kept, stored) -> str:
+    """Why ``obj``'s period may not be kept beside the file's ``kept`` rows and the ``stored``
+    assignments (same cell and directive), or ""."""
+    for number, other in kept:
+        if obj.overlaps(other):
+            return _("This period overlaps row %(row)s of the file (same cell and directive).") % {
+                "row": number
+            }
+    other = obj.first_overlap(stored)
+    return obj.overlap_error(other).messages[0] if other is not None else ""
 
 
 SHEETS = {
