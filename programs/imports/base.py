@@ -92,6 +92,7 @@ class Sheet:
     key_fields: ClassVar[tuple[str, ...]]
     name_field: ClassVar[str | None] = "name"
     related: ClassVar[tuple[str, ...]] = ()
+    lookup_prefetch: ClassVar[tuple[str, ...]] = ()
     chunk_size: ClassVar[int] = 1000
     # Write every row once the whole file is judged (``finish``), not chunk by chunk.
     write_at_end: ClassVar[bool] = False
@@ -175,6 +176,7 @@ class Sheet:
     def lookup(self, codes: set[int], keys: set[tuple]) -> tuple[dict, dict]:
         """The stored records the chunk names: by primary key, and by folded natural key."""
         queryset = self.model._default_manager.select_related(*self.related)
+        queryset = queryset.prefetch_related(*self.lookup_prefetch)
         by_pk = {obj.pk: obj for obj in queryset.filter(pk__in=codes)} if codes else {}
         by_key: dict[tuple, list] = {}
         if keys:

@@ -21,13 +21,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from programs import permissions
-from programs.models import Assignment, Household, Member, PartyCell, PartyCommittee, Village
+from programs.models import (
+    Assignment,
+    Household,
+    Member,
+    PartyCell,
+    PartyCommittee,
+    Village,
+    VillageName,
+)
 from programs.services.places import village_change_date_error, village_update
 from programs.text import vn_date
 
 from . import refs
 from .base import YES_NO, Column, Sheet, choice_labels
+from .former_names import format_former_names, new_former_names, parse_former_names
 from .order import superiors_first
+from .values import CellError
 
 CODE = Column("code", "Mã", kind="code", width=12)
 
@@ -98,16 +108,41 @@ class VillageSheet(_References, Sheet):
         Column("name", "Tên thôn", required=True, example="Phiêng Luông"),
         Column("kind", "Loại", kind="choice", choices=Village.Kind, example="thôn"),
         Column("commune", "Xã", kind="ref", required=True, example="xã Bình An", width=36),
-        Column("former_names", "Tên cũ", kind="info", width=40),
+        Column("former_names", "Tên cũ", width=40),
     )
     key_fields = ("commune", "name")
     related = ("commune__district", "commune__province")
+    lookup_prefetch = ("names",)
     chunk_size = 200
+
+    def __init__(self, context):
+        super().__init__(context)
+        self.former: dict[int, list] = {}  # row number → the former names it gives
+        self.new_names: list = []  # VillageName records staged for ``write``
 
     def resolve(self, row, values):
         commune = self.reference(row, values, "commune", self.communes())
         if commune is not None:
             values["commune"] = commune
+        written = values.pop("former_names", "")
+        if written:
+            try:
+                self.former[row.number] = parse_former_names(written, self.communes())
+            except CellError as error:
+                row.reject("former_names", error)
+
+    def side_changes(self, row, obj):
+        """The former names the row gives that the village has not recorded (never removes
+        one)."""
+        written = self.former.pop(row.number, None)
+        if not written:
+            return []
+        existing = list(obj.names.all()) if obj.pk else []
+        added, refusals = new_former_names(obj, written, existing)
+        for reason in refusals:
+            row.reject("former_names", reason)
+        self.new_names.extend(added)
+        return added
 
     def scope_column(self):
         return "name"
@@ -131,15 +166,16 @@ class VillageSheet(_References, Sheet):
             row.reject("name", problem.messages[0])
 
     def write(self, created, changed):
-        # A rename or a move keeps the former name (places.village_update); the rest in bulk.
-        plain = []
-        for obj, fields in changed:
-            if {"name", "commune"} & set(fields):
-                new = {name: getattr(obj, name) for name in fields}
-                village_update(village=obj, user=self.context.user, **new)
-            else:
-                plain.append((obj, fields))
-        super().write(created, plain)
+        # The file's former names first; then a rename or a move keeps the current name as
+        # the latest former one (places.village_update); the rest in bulk.
+        moves = [(obj, fields) for obj, fields in changed if {"name", "commune"} & set(fields)]
+        super().write(created, [item for item in changed if item not in moves])
+        if self.new_names:
+            VillageName.objects.bulk_create(self.new_names)
+            self.new_names = []
+        for obj, fields in moves:
+            new = {name: getattr(obj, name) for name in fields}
+            village_update(village=obj, user=self.context.user, **new)
 
     export_prefetch = ("names__commune",)
 
@@ -147,11 +183,7 @@ class VillageSheet(_References, Sheet):
         return permissions.villages_of_committees(committees)
 
     def export_row(self, obj, names):
-        former = "; ".join(
-            f"{record.name} ({record.commune}, {vn_date(record.valid_from) or '…'} – "
-            f"{vn_date(record.valid_until)})"
-            for record in obj.names.all()
-        )
+        former = format_former_names(obj.names.all(), names.commune)
         return [obj.name, names.label(Village.Kind, obj.kind), names.commune(obj.commune), former]
 
 
