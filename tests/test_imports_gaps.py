@@ -11,33 +11,17 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from programs.imports.engine import run_import
 from programs.imports.writer import write_export
 from programs.models import Assignment, PartyCommittee, Village, VillageName
 from programs.text import vn_date
+from tests.test_imports import _import, _reasons, _xlsx
 
 D = datetime.date
 VILLAGE_HEADER = ["Mã", "Tên thôn", "Xã", "Tên cũ"]
 ASSIGNMENT_HEADER = ["Mã", "Chi bộ", "Thôn", "Văn bản chỉ đạo", "Từ ngày", "Đến ngày"]
 COMMITTEE_HEADER = ["Mã", "Tên đảng ủy", "Cấp trên"]
-
-
-def _xlsx(rows) -> io.BytesIO:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    return out
-
-
-def _import(kind, rows, user, *, apply=True):
-    with translation.override("vi"):
-        return run_import(kind=kind, stream=_xlsx(rows), name="f.xlsx", user=user, apply=apply)
 
 
 def _export_book(kind, user):
@@ -49,10 +33,6 @@ def _export_book(kind, user):
 
 def _rows(book) -> list[list]:
     return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-
-
-def _reasons(report) -> list[tuple]:
-    return [(item.row, item.column, item.reason) for item in report.rejections]
 
 
 def _village_row(village, former):
