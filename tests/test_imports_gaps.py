@@ -71,7 +71,9 @@ def test_a_former_name_in_the_file_is_recorded_once(renamed):
     rows = [VILLAGE_HEADER, _village_row(village, former)]
     report = _import("villages", rows, renamed["admin"])
     assert report.applied and report.changed == 1, _reasons(report)
-    assert list(village.names.values_list("name", "valid_from", "valid_until")) == [
+    assert list(
+        village.names.order_by("valid_until").values_list("name", "valid_from", "valid_until")
+    ) == [
         ("Bản Xưa", None, D(2009, 12, 31)),
         ("Bản Cũ", D(2010, 1, 1), D(2019, 12, 31)),
     ]
@@ -257,3 +259,20 @@ def test_an_upload_removes_every_users_stale_uploads(client, world):
     assert not default_storage.exists(stale) and default_storage.exists(fresh)
     pending = client.session["civic_import"]["path"]
     assert default_storage.exists(pending)
+
+
+def test_former_names_in_a_commune_whose_name_another_shares_round_trip(renamed):
+    from tests import factories
+
+    old = renamed["commune"]
+    factories.commune(
+        province=renamed["province"], district=None, name="Bình An", valid_from=D(2025, 7, 1)
+    )
+    Commune = type(old)
+    Commune.objects.filter(pk=old.pk).update(valid_until=D(2025, 6, 30))
+    rows = _rows(_export_book("villages", renamed["admin"]))
+    former = next(row for row in rows if row[1] == "Phiêng Luông")[4]
+    assert former.startswith("Bản Cũ (xã Bình An (") and "đến 30/06/2025" in former
+    report = _import("villages", rows, renamed["admin"])
+    assert report.ok and report.writes == 0, _reasons(report)
+    assert VillageName.objects.count() == 1
