@@ -92,7 +92,10 @@ class Sheet:
     key_fields: ClassVar[tuple[str, ...]]
     name_field: ClassVar[str | None] = "name"
     related: ClassVar[tuple[str, ...]] = ()
+    lookup_prefetch: ClassVar[tuple[str, ...]] = ()
     chunk_size: ClassVar[int] = 1000
+    # Write every row once the whole file is judged (``finish``), not chunk by chunk.
+    write_at_end: ClassVar[bool] = False
     # Templates list the sheet classes: they must not call (instantiate) them.
     do_not_call_in_templates = True
 
@@ -173,6 +176,7 @@ class Sheet:
     def lookup(self, codes: set[int], keys: set[tuple]) -> tuple[dict, dict]:
         """The stored records the chunk names: by primary key, and by folded natural key."""
         queryset = self.model._default_manager.select_related(*self.related)
+        queryset = queryset.prefetch_related(*self.lookup_prefetch)
         by_pk = {obj.pk: obj for obj in queryset.filter(pk__in=codes)} if codes else {}
         by_key: dict[tuple, list] = {}
         if keys:
@@ -210,6 +214,20 @@ class Sheet:
 
     def check(self, row: RowCells, obj, values: dict) -> None:
         """Checks beyond the model's own (``Assignment`` overlaps)."""
+
+    def side_changes(self, row: RowCells, obj) -> list:
+        """Records the row adds beside ``obj``'s own fields (a village's former names), staged
+        for ``write`` and listed in the history; a row adding any is changed, not unchanged."""
+        return []
+
+    def order(self, rows, positions: dict[str, int]):
+        """The file's rows in the order they are handled: as they come by default."""
+        return rows
+
+    def finish(self) -> list[tuple[RowCells, bool]]:
+        """Rules judged once every row is staged: the rows they refuse, each with whether it
+        was new (True) or changed; ``row.errors`` says why."""
+        return []
 
     def validate(self, row: RowCells, obj) -> None:
         """The model's rules (``full_clean`` without the queries for uniqueness, which the

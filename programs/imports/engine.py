@@ -5,7 +5,11 @@ transaction: a preview (``apply=False``) and an import with any rejected row are
 the end, so the preview's counts are exactly what the import will do, rows may name records
 created further up the same file, and an import writes everything or nothing. Memory holds one
 chunk of rows, the reference lists (communes, villages, committees, cells, directives) and the
-codes and keys already seen in the file (to refuse duplicates).
+codes and keys already seen in the file (to refuse duplicates). Two sheets bend this: the
+committees sheet is read whole and handled superiors first (a committee may sit under one
+further down the file), and the assignments sheet holds its writes until every row is judged,
+so overlaps are checked against the file's final periods (a period closed further down does not
+block one opened above it).
 
 Side effects of an applied import: the new and changed records, saved in bulk without touching
 unchanged ones (a second import of the same file writes nothing), and one admin history entry
@@ -94,13 +98,28 @@ class _Run:
         self.seen_keys: dict[tuple, int] = {}
         self.content_type = ContentType.objects.get_for_model(sheet.model)
         self.headers = {column.key: column.header for column in sheet.columns}
+        # The sheet's writes held until every row is judged (``Sheet.write_at_end``).
+        self.held: tuple[list, list, list] = ([], [], [])
 
     def run(self, rows, progress) -> None:
-        rows = iter(rows)
+        rows = iter(self.sheet.order(rows, self.positions))
         while chunk := list(islice(rows, self.sheet.chunk_size)):
             self.chunk(chunk)
             if progress:
                 progress(len(chunk))
+        for row, new in self.sheet.finish():
+            # A rule judged on the whole file (assignment overlaps) refused a staged row.
+            if new:
+                self.report.new -= 1
+            else:
+                self.report.changed -= 1
+            self.reject(row)
+        # Rows may be handled out of the file's order (committees under later ones).
+        self.report.rejections.sort(key=lambda rejection: rejection.row)
+        created, changed, history = self.held
+        if self.report.ok and (created or changed):
+            self.sheet.write(created, changed)
+            self.log(created, history)
 
     def chunk(self, chunk) -> None:
         read = []
@@ -117,29 +136,44 @@ class _Run:
             if not row.errors:
                 self.row(row, values, by_pk, by_key, created, changed, history)
             self.reject(row)
+        if self.sheet.write_at_end:
+            for held, new in zip(self.held, (created, changed, history), strict=True):
+                held.extend(new)
+            return
         self.sheet.write(created, changed)
         self.log(created, history)
 
-    # Long: one row's path from its values to new / changed / unchanged, each step a rule the
-    # issue names (code, natural key, duplicates in the file, scope, the model's checks).
     def row(self, row, values, by_pk, by_key, created, changed, history) -> None:
-        sheet = self.sheet
+        """One row's path from its values to new / changed / unchanged, each step a rule the
+        issue names (code, natural key, duplicates in the file, scope, the model's checks)."""
         obj = self.match(row, values, by_pk, by_key)
         if row.errors:
             return
         if obj is None:
-            if not sheet.may_create(values):
-                row.reject(sheet.scope_column(), _out_of_scope())
-                return
-            obj = sheet.model(**values)
-            sheet.check(row, obj, values)
-            sheet.validate(row, obj)
-            if not row.errors:
-                created.append(obj)
-                self.report.new += 1
+            self.create(row, values, created)
+        else:
+            self.change(row, obj, values, changed, history)
+
+    def create(self, row, values, created) -> None:
+        sheet = self.sheet
+        if not sheet.may_create(values):
+            row.reject(sheet.scope_column(), _out_of_scope())
             return
+        obj = sheet.model(**values)
+        sheet.side_changes(row, obj)
+        sheet.check(row, obj, values)
+        sheet.validate(row, obj)
+        if not row.errors:
+            created.append(obj)
+            self.report.new += 1
+
+    def change(self, row, obj, values, changed, history) -> None:
+        sheet = self.sheet
         changes = _differences(obj, values)
-        if not changes:
+        added = sheet.side_changes(row, obj)
+        if row.errors:
+            return
+        if not changes and not added:
             self.report.unchanged += 1
             return
         if not sheet.may_change(obj, values):
@@ -151,7 +185,7 @@ class _Run:
         sheet.validate(row, obj)
         if not row.errors:
             changed.append((obj, [name for name, _old, _new in changes]))
-            history.append((obj, changes))
+            history.append((obj, changes, added))
             self.report.changed += 1
 
     def match(self, row, values, by_pk, by_key):
@@ -201,8 +235,10 @@ class _Run:
         """One admin history entry per new or changed record, as the admin site writes."""
         now = timezone.now()
         entries = [self._entry(obj, ADDITION, [{"added": {}}], now) for obj in created]
-        for obj, changes in history:
-            entries.append(self._entry(obj, CHANGE, [_changed_part(obj, changes)], now))
+        for obj, changes, added in history:
+            parts = [_changed_part(obj, changes)] if changes else []
+            parts += [_added_part(record) for record in added]
+            entries.append(self._entry(obj, CHANGE, parts, now))
         LogEntry.objects.bulk_create(entries)
 
     def _entry(self, obj, flag, message, now) -> LogEntry:
@@ -245,6 +281,13 @@ def _changed_part(obj, changes) -> dict:
             ],
         }
     }
+
+
+def _added_part(record) -> dict:
+    """A record added with another (a village's former name), as the admin's inlines say."""
+    with translation.override(None):
+        name = str(record._meta.verbose_name)
+    return {"added": {"name": name, "object": str(record)}}
 
 
 def _codes(objs) -> str:

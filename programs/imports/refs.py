@@ -53,6 +53,15 @@ def parse_code(written: str, prefix: str) -> int | None:
     return int(match["pk"])
 
 
+def split_bracket_code(written: str) -> tuple[str, str]:
+    """A name with a code in brackets ("Chi bộ Văn phòng [CB-12]") as (name, "CB-12"); a name
+    without one as (name, "")."""
+    match = _BRACKET_CODE.match(written)
+    if not match:
+        return written, ""
+    return match["name"], f"{match['prefix'].upper()}-{match['pk']}"
+
+
 def _vi(value) -> str:
     with translation.override("vi"):
         return str(value)

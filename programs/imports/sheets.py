@@ -21,12 +21,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from programs import permissions
-from programs.models import Assignment, Household, Member, PartyCell, PartyCommittee, Village
+from programs.models import (
+    Assignment,
+    Household,
+    Member,
+    PartyCell,
+    PartyCommittee,
+    Village,
+    VillageName,
+)
 from programs.services.places import village_change_date_error, village_update
 from programs.text import vn_date
 
 from . import refs
 from .base import YES_NO, Column, Sheet, choice_labels
+from .former_names import format_former_names, new_former_names, parse_former_names
+from .order import superiors_first
+from .values import CellError
 
 CODE = Column("code", "Mã", kind="code", width=12)
 
@@ -97,16 +108,41 @@ class VillageSheet(_References, Sheet):
         Column("name", "Tên thôn", required=True, example="Phiêng Luông"),
         Column("kind", "Loại", kind="choice", choices=Village.Kind, example="thôn"),
         Column("commune", "Xã", kind="ref", required=True, example="xã Bình An", width=36),
-        Column("former_names", "Tên cũ", kind="info", width=40),
+        Column("former_names", "Tên cũ", width=40),
     )
     key_fields = ("commune", "name")
     related = ("commune__district", "commune__province")
+    lookup_prefetch = ("names",)
     chunk_size = 200
+
+    def __init__(self, context):
+        super().__init__(context)
+        self.former: dict[int, list] = {}  # row number → the former names it gives
+        self.new_names: list = []  # VillageName records staged for ``write``
 
     def resolve(self, row, values):
         commune = self.reference(row, values, "commune", self.communes())
         if commune is not None:
             values["commune"] = commune
+        written = values.pop("former_names", "")
+        if written:
+            try:
+                self.former[row.number] = parse_former_names(written, self.communes())
+            except CellError as error:
+                row.reject("former_names", error)
+
+    def side_changes(self, row, obj):
+        """The former names the row gives that the village has not recorded (never removes
+        one)."""
+        written = self.former.pop(row.number, None)
+        if not written:
+            return []
+        existing = list(obj.names.all()) if obj.pk else []
+        added, refusals = new_former_names(obj, written, existing)
+        for reason in refusals:
+            row.reject("former_names", reason)
+        self.new_names.extend(added)
+        return added
 
     def scope_column(self):
         return "name"
@@ -130,15 +166,16 @@ class VillageSheet(_References, Sheet):
             row.reject("name", problem.messages[0])
 
     def write(self, created, changed):
-        # A rename or a move keeps the former name (places.village_update); the rest in bulk.
-        plain = []
-        for obj, fields in changed:
-            if {"name", "commune"} & set(fields):
-                new = {name: getattr(obj, name) for name in fields}
-                village_update(village=obj, user=self.context.user, **new)
-            else:
-                plain.append((obj, fields))
-        super().write(created, plain)
+        # The file's former names first; then a rename or a move keeps the current name as
+        # the latest former one (places.village_update); the rest in bulk.
+        moves = [(obj, fields) for obj, fields in changed if {"name", "commune"} & set(fields)]
+        super().write(created, [item for item in changed if item not in moves])
+        if self.new_names:
+            VillageName.objects.bulk_create(self.new_names)
+            self.new_names = []
+        for obj, fields in moves:
+            new = {name: getattr(obj, name) for name in fields}
+            village_update(village=obj, user=self.context.user, **new)
 
     export_prefetch = ("names__commune",)
 
@@ -146,11 +183,7 @@ class VillageSheet(_References, Sheet):
         return permissions.villages_of_committees(committees)
 
     def export_row(self, obj, names):
-        former = "; ".join(
-            f"{record.name} ({record.commune}, {vn_date(record.valid_from) or '…'} – "
-            f"{vn_date(record.valid_until)})"
-            for record in obj.names.all()
-        )
+        former = format_former_names(obj.names.all(), names.commune)
         return [obj.name, names.label(Village.Kind, obj.kind), names.commune(obj.commune), former]
 
 
@@ -216,10 +249,23 @@ class CommitteeSheet(_References, Sheet):
     )
     key_fields = ("parent", "name")
     related = ("parent",)
-    # Row by row: a committee may sit under one created further up the same file.
+    # Row by row, superiors first (``order``): a committee may sit under one the same file
+    # creates, further up or further down.
     chunk_size = 1
 
+    def __init__(self, context):
+        super().__init__(context)
+        self.cycles: dict[int, str] = {}  # row number → why its superior cannot be resolved
+
+    def order(self, rows, positions):
+        rows, self.cycles = superiors_first(list(rows), positions)
+        return rows
+
     def resolve(self, row, values):
+        if row.number in self.cycles:
+            values.pop("parent", None)
+            row.reject("parent", self.cycles[row.number])
+            return
         if "parent" in values:
             errors = len(row.errors)
             parent = self.reference(row, values, "parent", self.committees())
@@ -384,11 +430,14 @@ class AssignmentSheet(_CellRows, _References, Sheet):
     name_field = None
     related = ("cell", "village", "directive")
     chunk_size = 500
+    write_at_end = True
 
     def __init__(self, context):
         super().__init__(context)
-        # (cell, directive) → [(row number, pk, start, end)] of the rows read so far.
-        self.periods: dict[tuple, list] = {}
+        # (cell, directive) → the stored assignments when the file first names the pair, and
+        # the rows of the file that stage one: overlaps are judged on the file's final state.
+        self.stored: dict[tuple, list] = {}
+        self.staged: dict[tuple, list] = {}
 
     def read(self, row):
         values = super().read(row)
@@ -408,26 +457,41 @@ class AssignmentSheet(_CellRows, _References, Sheet):
         return Q(cell_id__in={key[0] for key in keys})
 
     def check(self, row, obj, values):
-        """Overlaps with the cell's other assignments under the directive: those stored and
-        those further up the file."""
+        """Stage the row's period; ``finish`` judges the overlaps once every row is read, so
+        a period the file closes further down does not block one it opens above."""
         obj.overlap_checked_elsewhere = True
         if not obj.starts_on or (obj.ends_on and obj.ends_on < obj.starts_on):
             return  # the model's own check names the reversed dates
-        periods = self.periods.setdefault((obj.cell_id, obj.directive_id), [])
-        in_file = {pk for _row, pk, _start, _end in periods if pk}
-        for number, _pk, start, end in periods:
-            if _overlap(obj.starts_on, obj.ends_on, start, end):
-                row.reject(
-                    "starts_on",
-                    _("This period overlaps row %(row)s of the file (same cell and directive).")
-                    % {"row": number},
-                )
-                return
-        for other in obj.stored_siblings().exclude(pk__in=in_file):
-            if _overlap(obj.starts_on, obj.ends_on, other.starts_on, other.ends_on):
-                row.reject("starts_on", obj.overlap_error(other).messages[0])
-                return
-        periods.append((row.number, obj.pk, obj.starts_on, obj.ends_on))
+        pair = (obj.cell_id, obj.directive_id)
+        if pair not in self.stored:
+            self.stored[pair] = list(obj.stored_siblings())
+        self.staged.setdefault(pair, []).append((row, obj, obj.pk is None))
+
+    def finish(self):
+        """The staged rows whose final period overlaps another of the cell under the same
+        directive: one further up the file, or a stored one the file leaves as it is."""
+        refused = []
+        for pair, staged in self.staged.items():
+            kept = []
+            in_file = {obj.pk for _row, obj, new in staged if not new}
+            stored = [other for other in self.stored[pair] if other.pk not in in_file]
+            for row, obj, new in staged:
+                if row.errors:
+                    continue
+                reason = _overlap_reason(obj, kept, stored)
+                if reason:
+                    row.reject("starts_on", reason)
+                    refused.append((row, new))
+                else:
+                    kept.append((row.number, obj))
+        return refused
+
+    def write(self, created, changed):
+        # Closings first: a cell has one open assignment per directive at a time.
+        closing = [(obj, fields) for obj, fields in changed if obj.ends_on is not None]
+        super().write([], closing)
+        super().write([], [(obj, fields) for obj, fields in changed if obj.ends_on is None])
+        super().write(created, [])
 
     export_related = (
         "cell__committee",
@@ -453,8 +517,16 @@ def _pk(obj):
     return obj.pk if obj is not None else None
 
 
-def _overlap(start, end, other_start, other_end) -> bool:
-    return (other_end is None or start <= other_end) and (end is None or other_start <= end)
+def _overlap_reason(obj, kept, stored) -> str:
+    """Why ``obj``'s period may not be kept beside the file's ``kept`` rows and the ``stored``
+    assignments (same cell and directive), or ""."""
+    for number, other in kept:
+        if obj.overlaps(other):
+            return _("This period overlaps row %(row)s of the file (same cell and directive).") % {
+                "row": number
+            }
+    other = obj.first_overlap(stored)
+    return obj.overlap_error(other).messages[0] if other is not None else ""
 
 
 SHEETS = {

@@ -1,9 +1,10 @@
 """Writing sheets: the export of a sheet for a user's scope, and the template to fill in.
 
 Both have the sheet's Vietnamese headers in the first row and drop-down lists for the closed
-columns (kind, category, level, status, Có/Không), whose entries live on a second sheet
-"Danh mục". Exports are written in openpyxl's write-only mode, row by row from a database
-iterator, so memory stays flat however many rows there are.
+columns (kind, category, level, status, Có/Không), whose entries live on a second, hidden sheet
+"Danh mục": an export edited in Excel keeps the choices the import accepts. Exports are written
+in openpyxl's write-only mode, row by row from a database iterator, so memory stays flat
+however many rows there are.
 """
 
 from openpyxl import Workbook
@@ -70,17 +71,23 @@ def _closed_lists(sheet) -> dict[str, list[str]]:
 
 def _add_lists(book, worksheet, sheet) -> None:
     """The drop-down lists of the closed columns, their entries on the "Danh mục" sheet."""
+    lists = _closed_lists(sheet)
+    if not lists:
+        return
     lists_sheet = book.create_sheet(LISTS_SHEET)
-    for number, (key, entries) in enumerate(_closed_lists(sheet).items(), start=1):
+    # Row by row, so a write-only book (an export) takes the lists too.
+    columns = list(lists.values())
+    longest = max(len(entries) for entries in columns)
+    for row in range(longest):
+        lists_sheet.append([entries[row] if row < len(entries) else None for entries in columns])
+    for number, (key, entries) in enumerate(lists.items(), start=1):
         letter = get_column_letter(number)
-        for row, entry in enumerate(entries, start=1):
-            lists_sheet.cell(row=row, column=number, value=entry)
         source = f"{quote_sheetname(LISTS_SHEET)}!${letter}$1:${letter}${len(entries)}"
         validation = DataValidation(type="list", formula1=source, allow_blank=True)
         position = [c.key for c in sheet.columns].index(key) + 1
         target = get_column_letter(position)
         validation.add(f"{target}2:{target}{LAST_ROW}")
-        worksheet.add_data_validation(validation)
+        worksheet.data_validations.append(validation)  # a write-only sheet has no add_…
     lists_sheet.sheet_state = "hidden"
 
 
@@ -121,6 +128,7 @@ def write_export(kind: str, out, *, user, committees=None, progress=None) -> int
     for number, column in enumerate(sheet.columns, start=1):
         worksheet.column_dimensions[get_column_letter(number)].width = column.width
     worksheet.freeze_panes = "A2"
+    _add_lists(book, worksheet, sheet)
     worksheet.append([column.header for column in sheet.columns])
     count = 0
     for obj in sheet.export_queryset(user, committees).iterator(chunk_size=2000):

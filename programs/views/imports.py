@@ -4,8 +4,11 @@ the exports of the user's scope.
 The uploaded file is kept in the default storage under the user's id until it is imported or
 replaced (``imports/<user id>/<upload id>``), and the user's session remembers which upload the
 preview showed: the confirmation sends only that id and a one-time token, never the file again.
+An upload previewed and never confirmed is removed when anyone next uploads a file, once it is
+more than ``STALE_UPLOAD_AGE`` old (no scheduled job needed).
 """
 
+import datetime
 import uuid
 from pathlib import PurePosixPath
 
@@ -16,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +33,8 @@ from programs.services.tokens import FormAlreadyDone, claim_form
 
 SESSION_KEY = "civic_import"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UPLOADS_DIR = "imports"
+STALE_UPLOAD_AGE = datetime.timedelta(hours=24)
 
 
 def _require_importer(user) -> None:
@@ -44,13 +50,37 @@ def _kind_or_404(request) -> str:
     return kind
 
 
+def remove_stale_uploads(now=None) -> int:
+    """Delete every user's uploads older than ``STALE_UPLOAD_AGE`` (previewed, never
+    confirmed); returns how many. A file another request deletes meanwhile is skipped."""
+    limit = (now or timezone.now()) - STALE_UPLOAD_AGE
+    removed = 0
+    try:
+        folders, _files = default_storage.listdir(UPLOADS_DIR)
+    except FileNotFoundError:
+        return 0
+    for folder in folders:
+        _subfolders, names = default_storage.listdir(f"{UPLOADS_DIR}/{folder}")
+        for name in names:
+            path = f"{UPLOADS_DIR}/{folder}/{name}"
+            try:
+                if default_storage.get_modified_time(path) < limit:
+                    default_storage.delete(path)
+                    removed += 1
+            except FileNotFoundError:
+                continue
+    return removed
+
+
 def _keep_upload(request, form) -> dict:
-    """Store the upload under the user's id, forgetting (and deleting) their previous one."""
+    """Store the upload under the user's id, forgetting (and deleting) their previous one and
+    every user's stale ones."""
     _forget_upload(request)
+    remove_stale_uploads()
     upload = form.cleaned_data["file"]
     upload_id = str(uuid.uuid4())
     suffix = PurePosixPath(upload.name).suffix.lower()
-    path = default_storage.save(f"imports/{request.user.pk}/{upload_id}{suffix}", upload)
+    path = default_storage.save(f"{UPLOADS_DIR}/{request.user.pk}/{upload_id}{suffix}", upload)
     pending = {
         "id": upload_id,
         "kind": form.cleaned_data["kind"],
