@@ -1,16 +1,8 @@
 """The import page: upload a sheet, read the preview, confirm; the templates to download and
 the exports of the user's scope.
 
-The uploaded file is kept in the default storage under the user's id until it is imported or
-replaced (``imports/<user id>/<upload id>``), and the user's session remembers which upload the
-preview showed: the confirmation sends only that id and a one-time token, never the file again.
-An upload previewed and never confirmed is removed when anyone next uploads a file, once it is
-more than ``STALE_UPLOAD_AGE`` old (no scheduled job needed).
+Where an upload waits for its confirmation is ``programs.imports.uploads``.
 """
-
-import datetime
-import uuid
-from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +11,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,13 +19,11 @@ from programs.forms.imports import ConfirmForm, UploadForm
 from programs.forms.tokens import posted_token
 from programs.imports.engine import run_import
 from programs.imports.sheets import SHEETS
+from programs.imports.uploads import forget_upload, keep_upload, pending_upload
 from programs.imports.writer import write_export, write_template
 from programs.services.tokens import FormAlreadyDone, claim_form
 
-SESSION_KEY = "civic_import"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UPLOADS_DIR = "imports"
-STALE_UPLOAD_AGE = datetime.timedelta(hours=24)
 
 
 def _require_importer(user) -> None:
@@ -50,64 +39,6 @@ def _kind_or_404(request) -> str:
     return kind
 
 
-def remove_stale_uploads(now=None) -> int:
-    """Delete every user's uploads older than ``STALE_UPLOAD_AGE`` (previewed, never
-    confirmed); returns how many. A file another request deletes meanwhile is skipped."""
-    limit = (now or timezone.now()) - STALE_UPLOAD_AGE
-    removed = 0
-    try:
-        folders, _files = default_storage.listdir(UPLOADS_DIR)
-    except FileNotFoundError:
-        return 0
-    for folder in folders:
-        _subfolders, names = default_storage.listdir(f"{UPLOADS_DIR}/{folder}")
-        for name in names:
-            path = f"{UPLOADS_DIR}/{folder}/{name}"
-            try:
-                if default_storage.get_modified_time(path) < limit:
-                    default_storage.delete(path)
-                    removed += 1
-            except FileNotFoundError:
-                continue
-    return removed
-
-
-def _keep_upload(request, form) -> dict:
-    """Store the upload under the user's id, forgetting (and deleting) their previous one and
-    every user's stale ones."""
-    _forget_upload(request)
-    remove_stale_uploads()
-    upload = form.cleaned_data["file"]
-    upload_id = str(uuid.uuid4())
-    suffix = PurePosixPath(upload.name).suffix.lower()
-    path = default_storage.save(f"{UPLOADS_DIR}/{request.user.pk}/{upload_id}{suffix}", upload)
-    pending = {
-        "id": upload_id,
-        "kind": form.cleaned_data["kind"],
-        "name": upload.name[:200],
-        "path": path,
-    }
-    request.session[SESSION_KEY] = pending
-    return pending
-
-
-def _pending(request, upload_id) -> dict | None:
-    pending = request.session.get(SESSION_KEY)
-    if not isinstance(pending, dict) or pending.get("id") != str(upload_id):
-        return None
-    if not str(pending.get("path", "")).startswith(f"imports/{request.user.pk}/"):
-        return None
-    return pending if pending.get("kind") in SHEETS else None
-
-
-def _forget_upload(request) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if isinstance(pending, dict) and str(pending.get("path", "")).startswith(
-        f"imports/{request.user.pk}/"
-    ):
-        default_storage.delete(pending["path"])
-
-
 def _run(pending, user, *, apply: bool):
     with default_storage.open(pending["path"], "rb") as stream:
         return run_import(
@@ -121,7 +52,7 @@ def import_page(request):
     _require_importer(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        pending = _keep_upload(request, form)
+        pending = keep_upload(request, form)
         report = _run(pending, request.user, apply=False)
         confirm = ConfirmForm(initial={"upload": pending["id"]}) if report.ok else None
         return render(
@@ -142,7 +73,7 @@ def import_page(request):
 def import_confirm(request):
     _require_importer(request.user)
     form = ConfirmForm(request.POST)
-    pending = _pending(request, form.cleaned_data["upload"]) if form.is_valid() else None
+    pending = pending_upload(request, form.cleaned_data["upload"]) if form.is_valid() else None
     if pending is None or not default_storage.exists(pending["path"]):
         messages.info(request, _("That upload was already imported or replaced: upload it again."))
         return redirect("programs:imports")
@@ -161,7 +92,7 @@ def import_confirm(request):
         return render(
             request, "imports/preview.html", {**context, "sheet": SHEETS[pending["kind"]]}
         )
-    _forget_upload(request)
+    forget_upload(request)
     messages.success(
         request,
         _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
