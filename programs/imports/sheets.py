@@ -389,6 +389,8 @@ class MemberSheet(_CellRows, _References, Sheet):
     key_fields = ("cell", "full_name", "distinguishing_note")
     name_field = "full_name"
     related = ("cell",)
+    # The export names each member's committee: read with the cell, not once per member.
+    export_related = ("cell__committee",)
     chunk_size = 2000
 
     def resolve(self, row, values):
