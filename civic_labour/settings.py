@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # ``may``: what the user may do, for menus and buttons (lazy, no query of its own).
                 "programs.context_processors.civic_permissions",
+                "programs.context_processors.offline_scripts",
             ],
         },
     },
@@ -215,7 +216,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # blob: the log form's previews of photos made smaller on the phone.
+        "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

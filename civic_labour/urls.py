@@ -3,10 +3,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from programs.views import health, photos
+from programs.views import health, offline, photos
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    # The installable app: at the root, so that the service worker's scope is the whole site.
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("offline/", offline.offline_page, name="offline"),
+    path("offline/state/", offline.state, name="offline-state"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

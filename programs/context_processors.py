@@ -10,7 +10,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser
 
-from programs import permissions
+from programs import offline, permissions
 
 
 class UserPermissions:
@@ -58,3 +58,12 @@ class UserPermissions:
 
 def civic_permissions(request) -> dict:
     return {"may": UserPermissions(getattr(request, "user", None) or AnonymousUser())}
+
+
+def offline_scripts(request) -> dict:
+    """The offline scripts' sentences (programs.offline), and whether this request fetches a
+    page to keep on the phone (its one-time messages are then left for the next page)."""
+    return {
+        "offline_texts": offline.script_texts(),
+        "kept_copy_request": request.headers.get("X-Civic-Prefetch") == "1",
+    }

@@ -27,6 +27,11 @@ urlpatterns = [
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session-cancel"),
     path("sessions/<int:pk>/log/", log_views.session_log, name="session-log"),
     path(
+        "sessions/<int:pk>/log/people/",
+        log_views.session_log_people,
+        name="session-log-people",
+    ),
+    path(
         "sessions/<int:pk>/confirm/",
         review_views.session_log_confirm,
         name="session-log-confirm",

@@ -109,7 +109,7 @@ def test_home_page_has_language_title_and_landmarks(client, world):
 
     html = page_html(client.get("/"))
 
-    assert re.search(r'<html lang="vi">', html)
+    assert re.search(r'<html lang="vi" data-copy="live">', html)
     title = re.search(r"<title>(.*?)</title>", html, re.DOTALL)
     with translation.override("vi"):
         expected = f"{translation.gettext('Overview')} · {translation.gettext('Civic Labour')}"
@@ -189,7 +189,7 @@ def test_login_with_the_right_password_goes_home(client, world):
 def test_logout_by_post_signs_out_and_returns_to_login(client, world):
     client.force_login(world["officer"])
     html = page_html(client.get("/"))
-    assert 'action="/accounts/logout/" method="post"' in html
+    assert re.search(r'action="/accounts/logout/"\s+method="post"', html)
 
     response = client.post("/accounts/logout/")
 
@@ -212,14 +212,14 @@ def test_language_switch_changes_the_page_language(client, world):
     assert response.status_code == 302
     assert response["Location"] == "/"
     english = page_html(client.get("/"))
-    assert '<html lang="en">' in english
+    assert '<html lang="en" data-copy="live">' in english
     assert "Overview" in english
 
     client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
-    assert '<html lang="vi">' in page_html(client.get("/"))
+    assert '<html lang="vi" data-copy="live">' in page_html(client.get("/"))
 
 
 def test_language_switch_works_before_signing_in(client, db):
     client.post("/i18n/setlang/", {"language": "en", "next": LOGIN_URL})
 
-    assert '<html lang="en">' in page_html(client.get(LOGIN_URL))
+    assert '<html lang="en" data-copy="live">' in page_html(client.get(LOGIN_URL))

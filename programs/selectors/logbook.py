@@ -1,16 +1,36 @@
 """Reads for the cell secretary's log page."""
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Q
 
-from programs.models import Household, Member, WorkType
-from programs.permissions import members_for_session_log
+from programs.models import Household, LabourSession, Member, SessionChange, Unit, WorkType
+from programs.permissions import members_for_session_log, scope_for
 from programs.text import fold, plain_decimal
 
-__all__ = ["FIND_LIMIT", "LogData", "find_members", "log_data"]
+__all__ = [
+    "FIND_LIMIT",
+    "OFFLINE_DAYS_AFTER",
+    "OFFLINE_LOGS_MAX",
+    "LogData",
+    "LogVersion",
+    "find_members",
+    "last_log_change",
+    "log_data",
+    "logs_to_keep_offline",
+    "posted_log_version",
+    "saved_log_version",
+]
 
 FIND_LIMIT = 20
+
+# The log forms a secretary's phone keeps for use without signal (programs.offline): the
+# sessions of their cells that can still be logged, however late, and the planned ones up to
+# this many days ahead; at most this many, the nearest first.
+OFFLINE_DAYS_AFTER = 45
+OFFLINE_LOGS_MAX = 12
 
 
 @dataclass
@@ -75,4 +95,103 @@ def find_members(session, query: str, exclude) -> list:
         .exclude(pk__in=exclude)
         .select_related("cell")
         .order_by("search_name", "pk")[:FIND_LIMIT]
+    )
+
+
+def logs_to_keep_offline(user, today: datetime.date) -> list[LabourSession]:
+    """The sessions whose log forms the user's phone keeps for use without signal: those of
+    the cells the user is secretary of that can be logged now or soon, nearest first."""
+    cells = scope_for(user).secretary_cells
+    if not cells:
+        return []
+    sessions = LabourSession.objects.filter(
+        cell_id__in=cells,
+        status__in=[LabourSession.Status.PLANNED, LabourSession.Status.HELD],
+        date__lte=today + datetime.timedelta(days=OFFLINE_DAYS_AFTER),
+    ).exclude(log_status=LabourSession.LogStatus.CONFIRMED)
+    # Today's and the coming sessions first, then the late logs from the most recent back.
+    coming = list(sessions.filter(date__gte=today).order_by("date", "pk")[:OFFLINE_LOGS_MAX])
+    late = sessions.filter(date__lt=today).order_by("-date", "-pk")
+    return coming + list(late[: OFFLINE_LOGS_MAX - len(coming)])
+
+
+def last_log_change(session) -> SessionChange | None:
+    """The session's latest recorded change, with its author: who saved the version a stale
+    form collided with."""
+    return session.changes.select_related("user").order_by("-at", "-pk").first()
+
+
+@dataclass
+class LogVersion:
+    """One version of a log in words, for the page that shows two side by side after a stale
+    save: the one the secretary sent and the one someone else saved meanwhile."""
+
+    people: list[tuple[str, Decimal]]
+    unlisted: tuple[int, int, int]
+    outputs: list[tuple[str, str, Decimal, str, str]]
+    notes: str
+    photos: int
+    saved_by: object = None  # the user, shown with the person_name filter
+    saved_at: datetime.datetime | None = None
+
+
+def _unit_label(unit: str, work_type) -> str:
+    return Unit(unit or work_type.default_unit).label
+
+
+def saved_log_version(session) -> LogVersion:
+    """The log as the database holds it now, with who saved it last."""
+    attendances = session.attendances.select_related("member").order_by("member__search_name")
+    change = last_log_change(session)
+    return LogVersion(
+        people=[(str(a.member), a.workdays) for a in attendances],
+        unlisted=(
+            session.unlisted_commune_cadres,
+            session.unlisted_armed_forces,
+            session.unlisted_villagers,
+        ),
+        outputs=[
+            (
+                str(o.work_type),
+                o.description,
+                o.quantity,
+                _unit_label(o.unit, o.work_type),
+                str(o.household or ""),
+            )
+            for o in session.outputs.select_related("work_type", "household").order_by("pk")
+        ],
+        notes=session.notes,
+        photos=session.photos.count(),
+        saved_by=change.user if change else None,
+        saved_at=change.at if change else None,
+    )
+
+
+def posted_log_version(data, members: list, photos: int) -> LogVersion:
+    """The log as a form sent it (``services.logbook.LogInput``); ``members`` are the people the
+    form listed and ``photos`` how many photos the log would have."""
+    names = {m.pk: m for m in members}
+    people = sorted(
+        ((names[pk], days) for pk, days in data.attendance.items() if pk in names),
+        key=lambda pair: pair[0].search_name,
+    )
+    return LogVersion(
+        people=[(str(member), days) for member, days in people],
+        unlisted=(
+            data.unlisted_commune_cadres,
+            data.unlisted_armed_forces,
+            data.unlisted_villagers,
+        ),
+        outputs=[
+            (
+                str(o.work_type),
+                o.description,
+                o.quantity,
+                _unit_label(o.unit, o.work_type),
+                str(o.household or o.new_household_name),
+            )
+            for o in data.outputs
+        ],
+        notes=data.notes,
+        photos=photos,
     )

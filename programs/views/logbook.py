@@ -3,14 +3,26 @@
 The page works without JavaScript. Besides "save draft" and "submit", its buttons re-render the
 same form with everything typed kept: "find" (add people from other cells by name), "add a
 row" and "add a photo". A save that fails (bad data, a bad upload, a stale version) also
-re-renders from what was posted, never from the database, so nothing typed is lost.
+re-renders from what was posted, never from the database, so nothing typed is lost; a stale
+save shows the two versions side by side.
+
+The page's script (static/js/log-form.js, and sync-core.js for a send queued while offline)
+posts the same form to the same view with the header ``X-Civic-Sync: 1`` and reads the outcome
+as JSON: saved, refused (the form's body re-rendered with its errors or the two versions),
+closed, or "sign in first". The one-time token and the version check are the same for both.
 """
 
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import ErrorDict
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -28,6 +40,26 @@ from programs.services import logbook, tokens
 from programs.text import plain_decimal
 
 SAVE_ACTIONS = {"draft", "submit"}
+
+
+def _is_sync(request) -> bool:
+    """A post from the page's script, which reads the outcome as JSON."""
+    return request.headers.get("X-Civic-Sync") == "1"
+
+
+def _login_required_or_401(view):
+    """``login_required`` for people; the script gets a 401 it can act on (keep the queued log,
+    ask to sign in) instead of a login page it cannot read."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if _is_sync(request):
+            return JsonResponse({"outcome": "login"}, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
 
 
 def _output_initial(output) -> dict:
@@ -128,11 +160,12 @@ def _is_number(text) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 18
 
 
-def _save(request, session, forms: dict, *, submit: bool):
-    """Validate every part and call the service. Returns the saved session, or None with the
-    errors attached to the forms (and a message for a stale version)."""
+def _save(request, session, log, forms: dict, *, submit: bool):
+    """Validate every part and call the service. Returns ``(saved session, None)``, or
+    ``(None, conflict)`` with the errors attached to the forms; after a stale save ``conflict``
+    holds both versions (``selectors.LogVersion``) for the page to show side by side."""
     if not all([form.is_valid() for form in forms.values()]):
-        return None
+        return None, None
     log_form = forms["log_form"]
     cleaned = log_form.cleaned_data
     data = logbook.LogInput(
@@ -147,31 +180,38 @@ def _save(request, session, forms: dict, *, submit: bool):
         photo_deletes=forms["photo_form"].deletes(),
     )
     try:
-        return logbook.session_log_save(
+        saved = logbook.session_log_save(
             session=session, data=data, submit=submit, **posted_write(request, log_form)
         )
+        return saved, None
     except logbook.StaleEditError as error:
-        messages.error(
-            request,
-            _(
-                "Someone else saved this log while you were editing it. Your changes were not "
-                "saved; they are still in the form below. Open the session page to see the "
-                "current log; saving this form again replaces it with yours."
-            ),
-        )
         # A fresh token too: this one may have been used already, when the page was sent, then
         # shown again by the browser's Back button.
         carry_current_version(log_form, error.current.version)
+        photos = len(log.photos) - len(data.photo_deletes) + len(data.new_photos)
+        return None, {
+            "yours": selectors.posted_log_version(data, log.members, photos),
+            "saved": selectors.saved_log_version(error.current),
+        }
     except ValidationError as error:
         log_form.add_error(None, ValidationError(error.messages))
-    return None
+    return None, None
 
 
-def _saved(request, session, *, submit: bool):
+def _saved(request, session, *, submit: bool, already: bool = False):
     if submit:
         messages.success(request, _("The log was submitted for confirmation."))
     else:
         messages.success(request, _("The log was saved as a draft."))
+    if _is_sync(request):
+        return JsonResponse(
+            {
+                "outcome": "saved",
+                "already": already,
+                "url": session.get_absolute_url(),
+                "version": session.version,
+            }
+        )
     return redirect(session.get_absolute_url())
 
 
@@ -182,7 +222,7 @@ def _closed_page(request, session, status=200):
 def _already_saved(request, session, action):
     """The phone re-sent a form that was already carried out: answer as the first time."""
     if action in SAVE_ACTIONS:
-        return _saved(request, session, submit=action == "submit")
+        return _saved(request, session, submit=action == "submit", already=True)
     messages.info(request, _("This log was already saved; it was not saved twice."))
     return redirect(session.get_absolute_url())
 
@@ -195,26 +235,39 @@ def _closed(request, session):
         message = _("This log is confirmed and locked; your changes were not saved.")
     else:
         message = _("A postponed or cancelled session has no log; nothing was saved.")
+    if _is_sync(request):
+        return JsonResponse({"outcome": "closed", "message": message}, status=403)
     messages.error(request, message)
     return _closed_page(request, session, status=403)
 
 
-def _page(request, session, forms: dict, *, action="", files=None, found=()):
-    return render(
-        request,
-        "sessions/log.html",
-        {
-            "session": session,
-            "photos_to_choose_again": bool(files),
-            "reshown": request.method == "POST",
-            "action": action,
-            "searched": action == "find",
-            "found": list(found),
-            "is_future": session.date > timezone.localdate(),
-            "field_errors": _has_field_errors(forms),
-            **forms,
-        },
-    )
+def _page(request, session, forms: dict, *, action="", files=None, found=(), conflict=None):
+    context = {
+        "conflict": conflict,
+        "session": session,
+        # The script puts the chosen photos back itself (it keeps them in the browser).
+        "photos_to_choose_again": bool(files) and not _is_sync(request),
+        "reshown": request.method == "POST",
+        "action": action,
+        "searched": action == "find",
+        "found": list(found),
+        "is_future": session.date > timezone.localdate(),
+        "field_errors": _has_field_errors(forms),
+        # The script makes photos this small on the phone before sending them.
+        "photo_max_side": settings.PHOTO_MAX_SIDE,
+        **forms,
+    }
+    if _is_sync(request):
+        # Refused: the script swaps the form's body for this one, errors or versions marked.
+        return JsonResponse(
+            {
+                "outcome": "stale" if conflict else "invalid",
+                "form_html": render_to_string(
+                    "sessions/includes/log_form_body.html", context, request
+                ),
+            }
+        )
+    return render(request, "sessions/log.html", context)
 
 
 def _posted(request, session, action):
@@ -235,16 +288,19 @@ def _posted(request, session, action):
         data = _one_more(data, "photos")
     data = _with_default_workdays(data, log)
     forms = _build_forms(session, log, data, files, found_ids={m.pk for m in found})
+    conflict = None
     if action not in SAVE_ACTIONS:
         _hold_judgement(forms)
     else:
-        saved = _save(request, session, forms, submit=action == "submit")
+        saved, conflict = _save(request, session, log, forms, submit=action == "submit")
         if saved is not None:
             return _saved(request, saved, submit=action == "submit")
-    return _page(request, session, forms, action=action, files=files, found=found)
+    return _page(
+        request, session, forms, action=action, files=files, found=found, conflict=conflict
+    )
 
 
-@login_required
+@_login_required_or_401
 @require_http_methods(["GET", "POST"])
 def session_log(request, pk):
     session = permissions.get_session_for_log_or_404(request.user, pk)
@@ -256,3 +312,28 @@ def session_log(request, pk):
     if request.method == "POST":
         return _posted(request, session, action)
     return _page(request, session, _build_forms(session, selectors.log_data(session)))
+
+
+@login_required
+@require_http_methods(["GET"])
+def session_log_people(request, pk):
+    """The rows of people found by name, for the script that adds them to the log form in
+    place (the page without it posts "find" instead). ``listed`` are the people the form shows
+    already; the rows come from the same template as the page's."""
+    session = permissions.get_session_for_log_or_404(request.user, pk)
+    query = request.GET.get("search", "")[:120].replace("\x00", "")
+    listed = [pk for pk in request.GET.getlist("listed") if _is_number(pk)]
+    found = selectors.find_members(session, query, exclude=listed) if session.can_be_logged else []
+    log = selectors.LogData(members=found)
+    attendance = AttendanceForm(members=found, workdays={}, found_ids={m.pk for m in found})
+    return render(
+        request,
+        "sessions/includes/log_people_found.html",
+        {
+            "session": session,
+            "log": log,
+            "attendance_form": attendance,
+            "query": query,
+            "found": found,
+        },
+    )

@@ -13,6 +13,9 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would otherwise refuse
 # to run there (SynchronousOnlyOperation) when a test creates data around page actions.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# Service workers' requests go through the same emulation and routing as pages' (Chromium):
+# without it an "offline" phone's service worker may still reach the test server.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
