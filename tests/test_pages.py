@@ -121,6 +121,32 @@ def test_home_page_has_language_title_and_landmarks(client, world):
     assert "style=" not in html and "<script" not in html  # ready for a strict CSP
 
 
+def test_header_menu_folds_into_one_disclosure_that_needs_no_script(client, world):
+    """On a phone the header is one bar (app.css); the menu is a <details>, so it opens
+    without JavaScript, and it holds everything the header offers a signed-in user."""
+    client.force_login(world["officer"])
+
+    html = page_html(client.get("/"))
+
+    menu = html.split('<details class="site-menu">', 1)[1].split("</details>", 1)[0]
+    summary = re.search(r'<summary class="site-menu__toggle">(.*?)</summary>', menu, re.DOTALL)
+    assert summary and re.sub(r"<[^>]+>", "", summary.group(1)).strip() == "Trình đơn"
+    assert '<nav class="site-nav"' in menu and 'href="/sessions/"' in menu
+    assert 'action="/i18n/setlang/"' in menu
+    assert 'action="/accounts/logout/"' in menu
+    # One navigation, one language switch: nothing is repeated for the other screen size.
+    assert html.count('<nav class="site-nav"') == 1
+    assert html.count('action="/i18n/setlang/"') == 1
+
+
+def test_header_without_sign_in_has_no_menu_but_the_language_switch(client, db):
+    html = page_html(client.get(LOGIN_URL))
+
+    header = html.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    assert "site-menu" not in header
+    assert 'action="/i18n/setlang/"' in header
+
+
 def test_admin_link_only_for_staff(client, world):
     client.force_login(world["secretary"])
     assert 'href="/admin/"' not in page_html(client.get("/"))

@@ -1,6 +1,7 @@
 """The filterable, paginated session list: scope, each filter, pagination, bad input, queries."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -54,6 +55,26 @@ def test_lists_visible_sessions_newest_first_with_their_columns(client_en, world
     assert '<span class="badge badge--held">held</span>' in html
     assert sessions["april"].get_absolute_url() in html
     assert "3 sessions" in html
+
+
+def test_every_row_says_its_status_in_words(client_en, world, sessions):
+    """On a phone the rows become cards (app.css) with the status on their first line: the
+    status is in each row as a word, not a colour alone."""
+    html = _get(client_en, world["officer"]).content.decode()
+
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)
+    shown = {}
+    for row in rows:
+        url = re.search(r'href="([^"]+)"', row).group(1)
+        badge = re.search(r'<span class="badge badge--(\w+)">(\w+)</span>', row)
+        shown[url] = (badge.group(1), badge.group(2))
+    assert shown == {
+        sessions["march"].get_absolute_url(): ("planned", "planned"),
+        sessions["april"].get_absolute_url(): ("planned", "planned"),
+        sessions["other"].get_absolute_url(): ("held", "held"),
+    }
+    assert 'class="sessions-table stack-table"' in html
 
 
 def test_outsider_sees_only_their_own_cells_sessions(client_en, world, sessions):

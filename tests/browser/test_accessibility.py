@@ -4,8 +4,10 @@ and in English, with no errors in the browser console."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django.utils import timezone
 
-from programs.models import LabourSession, PartyCell, PartyCommittee, Village
+from programs.models import Directive, LabourSession, PartyCell, PartyCommittee, Village
+from programs.planning import Month
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,6 +25,8 @@ def _pages():
     ).first()
     cell = PartyCell.objects.get(roles__user__username="secretary")
     village = Village.objects.get(name="Phiêng Luông")
+    directive = Directive.objects.get(symbol__contains="54")
+    next_month = Month.of(timezone.localdate()).next()
     return [
         (None, "/accounts/login/"),
         ("officer", "/"),
@@ -36,6 +40,12 @@ def _pages():
         ("officer", f"/sessions/{planned.pk}/cancel/"),
         ("officer", "/sessions/plan/"),
         ("officer", f"/sessions/plan/?committee={committee.pk}&month=2099-01"),
+        # A preview, with its table of cells (and the demo's sessions already in that month).
+        (
+            "officer",
+            f"/sessions/plan/?committee={committee.pk}&directive={directive.pk}"
+            f"&month={next_month}&preferred_week=1&start_time=07:30",
+        ),
         ("officer", "/compliance/"),
         ("officer", f"/cells/{cell.pk}/"),
         ("officer", f"/villages/{village.pk}/"),

@@ -60,6 +60,8 @@ def test_officer_imports_members_from_the_template(phone, live_server, log_in, t
     call_command("load_demo", password="demo", force=True)
     log_in(page, "officer", "demo")
     page.goto(live_server.url + "/")
+    # On the phone the navigation is behind the header's menu button.
+    page.locator(".site-menu__toggle", has_text="Trình đơn").click()
     # Wait for the new page: measuring while it loads reads a null document.
     with page.expect_navigation():
         page.get_by_role("link", name="Nhập, xuất dữ liệu").click()
