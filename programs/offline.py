@@ -94,7 +94,9 @@ def script_texts() -> dict:
         "waitingMany": _("%(count)s logs waiting to be sent from this phone."),
         "restored": _("Restored what you typed on this phone at %(time)s."),
         "offlineCopy": _("No connection: this is the copy kept on this phone."),
-        "searchOffline": _("Finding people needs a connection. Tick the people listed, or try again later."),
+        "searchOffline": _(
+            "Finding people needs a connection. Tick the people listed, or try again later."
+        ),
         "searching": _("Finding…"),
         "photoShrunk": _("Photo made smaller for sending: %(size)s."),
         "discard": _("Discard what is saved on this phone"),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from programs.models import Household, LabourSession, Member, SessionChange, Unit, WorkType
-from programs.permissions import members_for_session_log, scope_for
+from programs.permissions import cells_of_secretary, is_cell_secretary, members_for_session_log
 from programs.text import fold, plain_decimal
 
 __all__ = [
@@ -101,11 +101,10 @@ def find_members(session, query: str, exclude) -> list:
 def logs_to_keep_offline(user, today: datetime.date) -> list[LabourSession]:
     """The sessions whose log forms the user's phone keeps for use without signal: those of
     the cells the user is secretary of that can be logged now or soon, nearest first."""
-    cells = scope_for(user).secretary_cells
-    if not cells:
+    if not is_cell_secretary(user):
         return []
     sessions = LabourSession.objects.filter(
-        cell_id__in=cells,
+        cell__in=cells_of_secretary(user),
         status__in=[LabourSession.Status.PLANNED, LabourSession.Status.HELD],
         date__lte=today + datetime.timedelta(days=OFFLINE_DAYS_AFTER),
     ).exclude(log_status=LabourSession.LogStatus.CONFIRMED)

@@ -522,8 +522,14 @@
         location.assign(result.url);
       });
     }
-    if (outcome === "stale" || outcome === "invalid") {
+    if ((outcome === "stale" || outcome === "invalid") && result.form_html) {
       return showRefusal(result);
+    }
+    if (outcome === "invalid") {
+      return sync.settle(record, result).then(function (now) {
+        current = now;
+        showStatus(format(texts.refused, { title: record.title }));
+      });
     }
     if (outcome === "closed") {
       return sync.settle(record, result).then(function (now) {

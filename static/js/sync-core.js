@@ -171,7 +171,10 @@
     if (status === 404) {
       return { outcome: "closed", message: "" };
     }
-    return { outcome: "network" };
+    if (status >= 400 && status < 500) {
+      return { outcome: "invalid", form_html: null }; // refused as it is: sending again won't help
+    }
+    return { outcome: "network" }; // no answer, or the server is down for a while: try later
   }
 
   // One POST of the draft. With onProgress (pages), XMLHttpRequest reports the upload's
@@ -253,6 +256,8 @@
     return getDraft(record.user, record.session).then(function (now) {
       now = now || record;
       if (result.outcome === "saved") {
+        // The kept copy of the form is older than what was just saved: keep it again soon.
+        setMeta({ keptAt: 0 });
         if (now.rev === record.rev) {
           return deleteDraft(record.user, record.session).then(function () {
             return null;

@@ -29,6 +29,7 @@ def _pages():
     next_month = Month.of(timezone.localdate()).next()
     return [
         (None, "/accounts/login/"),
+        (None, "/offline/"),
         ("officer", "/"),
         ("secretary", "/"),
         ("officer", "/sessions/calendar/"),

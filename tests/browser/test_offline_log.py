@@ -11,6 +11,7 @@ import time
 import pytest
 from django.contrib.sessions.models import Session
 from PIL import Image
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from programs.models import Attendance, FormSubmission, LabourSession, Photo, WorkOutput
@@ -21,6 +22,7 @@ from tests.browser.conftest import CHROMIUM_ARGS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 def _jpeg(size=(1200, 900), noise=False) -> bytes:
@@ -80,6 +82,8 @@ class Phone:
             viewport=PHONE,
             locale="vi-VN",
             offline=offline,
+            # axe-core is injected as a script, which the pages' CSP would refuse.
+            bypass_csp=True,
         )
         self.context.set_default_timeout(15_000)
         page = self.context.pages[0] if self.context.pages else self.context.new_page()
@@ -141,6 +145,12 @@ def _wait_for(page, expression, seconds=20):
             return
         time.sleep(0.05)
     raise AssertionError(f"never true: {expression}")
+
+
+def _accessible(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    violations = Axe().run(page, options=WCAG_AA).response["violations"]
+    assert [v["id"] for v in violations] == []
 
 
 def _drafts(page, user_id) -> int:
@@ -213,6 +223,7 @@ def test_a_log_sent_without_signal_survives_closing_and_goes_once_when_online(
     page.goto(url)
     expect(page.locator("[data-offline-banner]")).to_contain_text("bản lưu trên máy")
     _assert_restored(page, world)
+    _accessible(page)
     phone.close()
     assert not Attendance.objects.exists()
 
@@ -252,6 +263,7 @@ def test_other_pages_show_the_offline_page_in_the_users_language(phone, live_ser
     phone.offline(True)
     page.goto(f"{live_server.url}/reports/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Không có mạng")
+    _accessible(page)
     # The start page (the secretary's overview) was kept too.
     page.goto(f"{live_server.url}/")
     expect(page.locator("[data-offline-banner]")).to_contain_text("bản lưu trên máy")
@@ -268,6 +280,7 @@ def test_an_expired_sign_in_loses_nothing(phone, live_server, log_in, world):
     page.get_by_role("button", name="Gửi xác nhận").click()
     status = page.locator("[data-log-status]")
     expect(status).to_contain_text("đăng nhập")
+    _accessible(page)
     assert not Attendance.objects.exists()
 
     with page.expect_navigation():
@@ -305,6 +318,7 @@ def test_a_log_saved_meanwhile_shows_both_versions_and_the_choice_is_kept(
     expect(conflict).to_contain_text("Bà con đề nghị làm tiếp đoạn kênh còn lại.")
     session.refresh_from_db()
     assert session.notes == "Ghi chú của cán bộ"  # nothing overwritten silently
+    _accessible(page)
     # The photo is still chosen after the server's answer.
     assert page.evaluate("document.getElementById('id_photos-0-image').files.length") == 1
 
@@ -317,9 +331,7 @@ def test_a_log_saved_meanwhile_shows_both_versions_and_the_choice_is_kept(
     assert _drafts(page, world["secretary"].pk) == 0
 
 
-def test_a_slow_upload_shows_progress_with_the_buttons_disabled(
-    phone, live_server, log_in, world
-):
+def test_a_slow_upload_shows_progress_with_the_buttons_disabled(phone, live_server, log_in, world):
     session = world["session"]
     page = phone.open()
     log_in(page, "secretary", "pw")
@@ -431,6 +443,7 @@ def test_signing_out_removes_the_persons_drafts_and_kept_pages(phone, live_serve
     expect(page.locator("[data-log-status]")).to_contain_text("Đã lưu trên máy lúc")
     assert _drafts(page, user_id) == 1
 
+    page.get_by_text("Trình đơn").click()  # the header's menu, on a phone
     with page.expect_navigation():
         page.get_by_role("button", name="Đăng xuất").click()
     assert _drafts(page, user_id) == 0
