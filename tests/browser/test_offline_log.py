@@ -9,9 +9,9 @@ import os
 import time
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.contrib.sessions.models import Session
 from PIL import Image
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from programs.models import Attendance, FormSubmission, LabourSession, Photo, WorkOutput
