@@ -561,7 +561,13 @@
         showStatus(texts.sendingQueued);
         return sync
           .exclusively(function () {
-            return sync.send(record, { onProgress: progressAt });
+            // Another sender (the service worker, another tab) may have sent it meanwhile.
+            return sync.getDraft(user, session).then(function (now) {
+              if (!now) {
+                return { outcome: "saved", url: form.getAttribute("data-session-url") };
+              }
+              return sync.send(record, { onProgress: progressAt });
+            });
           })
           .then(function (result) {
             sending = false;
