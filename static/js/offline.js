@@ -13,8 +13,9 @@
   var texts = readTexts();
   var user = document.body.getAttribute("data-user") || "";
   var banner = document.querySelector("[data-offline-banner]");
-  // Pages are kept again at most this often (and at once when the list changes).
-  var KEEP_EVERY_MS = 10 * 60 * 1000;
+  // Pages are kept again at most this often, and at once after a log was saved: a dozen
+  // pages cost a slow village link a few hundred kilobytes.
+  var KEEP_EVERY_MS = 60 * 60 * 1000;
 
   function readTexts() {
     var node = document.getElementById("civic-offline-texts");
