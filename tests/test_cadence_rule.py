@@ -22,6 +22,7 @@ from programs.reports.scopes import resolve_scope
 from programs.selectors.compliance import compliance_grid
 from tests import factories
 from tests.http import consume
+from tests.queries import pinned_queries
 
 D = datetime.date
 Status = LabourSession.Status
@@ -544,3 +545,90 @@ def test_a_report_on_a_scheme_counts_the_plans_that_implement_it(client, world, 
     plan_report = client.get(REPORT, {**params, "directive": directive_family["plan"].pk})
     assert plan_report.context["report"].totals.planned == 0
     assert plan_report.context["report"].totals.held == confirmed
+
+
+def test_the_grid_on_a_scheme_judges_the_plans_that_implement_it(client, world, directive_family):
+    today = D(2025, 6, 10)
+    scheme, unrelated = directive_family["scheme"], directive_family["unrelated"]
+    ids = _tree_ids(scheme.pk)
+    cells = [world["cell"].pk, world["other_cell"].pk]
+    expected = expected_cadence(cells, D(2025, 3, 1), D(2025, 5, 31), today, ids)
+    # March: both held under the plans; April: the second cell's log awaits; May: nothing.
+    assert expected == {world["cell"].pk: (2, 3), world["other_cell"].pk: (1, 3)}
+
+    grid = compliance_grid(
+        world["committee"], Month(2025, 3), Month(2025, 5), today=today, directive=scheme
+    )
+    assert _grid_by_cell(grid) == expected
+    # On the unrelated plan, no cell is assigned: nobody is judged.
+    other = compliance_grid(
+        world["committee"], Month(2025, 3), Month(2025, 5), today=today, directive=unrelated
+    )
+    assert other.rows == []
+
+    client.force_login(world["officer"])
+    params = {"directive": scheme.pk, "from": "2025-03", "to": "2025-05"}
+    response = client.get(reverse("programs:compliance"), params)
+    assert _grid_by_cell(response.context["grid"]) == expected
+    text = _flat(response)
+    assert "Under Đề án 02-ĐA/TU" in text
+    assert "Kế hoạch 54-KH/HU, which implements Đề án 02-ĐA/TU" in text
+    assert response.context["form"]["directive"].value() == scheme.pk
+
+
+@pytest.mark.parametrize("value", ["abc", "999999", "1" * 40])
+def test_a_bad_directive_on_the_grid_is_a_message(client, world, value):
+    client.force_login(world["officer"])
+    response = client.get(reverse("programs:compliance"), {"directive": value})
+    assert response.status_code == 200
+    assert "Choose a directive from the list." in _flat(response)
+    assert response.context["grid"] is None
+
+
+def test_the_grid_on_a_directive_runs_one_more_query_whatever_the_rows(
+    client, world, directive_family
+):
+    params = {
+        "committee": world["committee"].pk,
+        "directive": directive_family["scheme"].pk,
+        "from": "2025-03",
+        "to": "2025-05",
+    }
+    client.force_login(world["officer"])
+    client.get(reverse("programs:compliance"), params)  # warm-up
+    # The grid's eleven (tests/test_compliance.py), and the directive tree.
+    with pinned_queries(12):
+        response = client.get(reverse("programs:compliance"), params)
+    assert len(response.context["grid"].rows) == 2
+    for _n in range(30):
+        cell = factories.cell(committee=world["committee"])
+        village = factories.village(commune=world["commune"])
+        factories.assignment(cell=cell, village=village, directive=directive_family["local"])
+        _session(cell, village, directive_family["local"], D(2025, 4, 5))
+    with pinned_queries(12):
+        response = client.get(reverse("programs:compliance"), params)
+    assert len(response.context["grid"].rows) == 32
+
+
+def test_the_report_on_a_directive_runs_two_more_queries_whatever_the_rows(
+    client, world, directive_family
+):
+    params = {
+        "committee": world["committee"].pk,
+        "directive": directive_family["scheme"].pk,
+        "period": "year",
+        "year": "2025",
+    }
+    client.force_login(world["officer"])
+    client.get(REPORT, params)  # warm-up
+    # The report page's nineteen (tests/test_report_page.py), the directive, and its tree.
+    with pinned_queries(21):
+        client.get(REPORT, params)
+    for _n in range(30):
+        cell = factories.cell(committee=world["committee"])
+        village = factories.village(commune=world["commune"])
+        factories.assignment(cell=cell, village=village, directive=directive_family["local"])
+        _session(cell, village, directive_family["local"], D(2025, 4, 5))
+    with pinned_queries(21):
+        response = client.get(REPORT, params)
+    assert response.context["report"].cells_counted == 32

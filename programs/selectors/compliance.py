@@ -19,6 +19,7 @@ from programs import permissions
 from programs.models import LabourSession, PartyCell, PartyCommittee
 from programs.planning import Month, months_between
 from programs.reports import cadence
+from programs.reports.directives import DirectiveTree, directive_tree
 
 __all__ = [
     "MAX_COMPLIANCE_MONTHS",
@@ -151,6 +152,8 @@ class ComplianceGrid:
     rows: list[GridRow] = field(default_factory=list)
     met: int = 0
     counted: int = 0
+    # With a directive: it and the documents that implement it (their sessions count).
+    directive_tree: DirectiveTree | None = None
 
     @property
     def rule(self):
@@ -168,14 +171,18 @@ class ComplianceGrid:
         return round(100 * self.met / self.counted, 1) if self.counted else None
 
 
-def session_counts(committee_ids, first: datetime.date, last: datetime.date) -> dict:
-    """{(cell id, Month): {(status, log status): count}} for the cells of the committees, in
-    one query."""
+def session_counts(
+    committee_ids, first: datetime.date, last: datetime.date, directive_ids=None
+) -> dict:
+    """{(cell id, Month): {(status, log status): count}} for the cells of the committees (and,
+    given ``directive_ids``, the sessions under those directives), in one query."""
+    sessions = LabourSession.objects.filter(
+        cell__committee_id__in=committee_ids, date__gte=first, date__lte=last
+    )
+    if directive_ids is not None:
+        sessions = sessions.filter(directive_id__in=directive_ids)
     rows = (
-        LabourSession.objects.filter(
-            cell__committee_id__in=committee_ids, date__gte=first, date__lte=last
-        )
-        .annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
+        sessions.annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
         .values("cell_id", "year", "month", "status", "log_status")
         .annotate(count=Count("id"))
         .order_by()
@@ -250,19 +257,29 @@ def _grid_row(cell, months: list[MonthTotal], spans, counts, today) -> GridRow:
 
 
 def compliance_grid(
-    committee: PartyCommittee, start: Month, end: Month, *, today: datetime.date
+    committee: PartyCommittee,
+    start: Month,
+    end: Month,
+    *,
+    today: datetime.date,
+    directive=None,
 ) -> ComplianceGrid:
     """Cells of ``committee`` and its sub-committees (active, with an assignment in force in
     the period), one column per month from ``start`` to ``end``, with totals. Each cell-month
     is judged by ``cadence.judge_month``: only confirmed sessions count, the month under way
     and months the cell was not assigned for the whole of are shown but not counted.
 
+    With a ``directive``, only the assignments and sessions under it and the directives that
+    implement it count.
+
     Four queries whatever the size: the committee tree, the cells, their assignments, and the
-    session counts.
+    session counts (a fifth, the directive tree, with a directive).
     """
     first, last = start.first, end.last
     committee_ids = permissions.committee_subtree_ids(committee.pk)
-    in_force = cadence.assignments_in_force(first, last)
+    tree = directive_tree(directive) if directive is not None else None
+    directive_ids = tree.ids if tree is not None else None
+    in_force = cadence.assignments_in_force(first, last, directive_ids)
     cells = (
         PartyCell.objects.filter(committee_id__in=committee_ids, active=True)
         .filter(Exists(in_force.filter(cell=OuterRef("pk"))))
@@ -273,11 +290,12 @@ def compliance_grid(
     spans = cadence.assignment_spans(
         in_force.filter(cell__committee_id__in=committee_ids, cell__active=True)
     )
-    counts = session_counts(committee_ids, first, last)
+    counts = session_counts(committee_ids, first, last, directive_ids)
     grid = ComplianceGrid(
         committee=committee,
         start=start,
         end=end,
+        directive_tree=tree,
         months=[
             MonthTotal(month=month, is_over=cadence.month_over(month, today))
             for month in months_between(start, end)
