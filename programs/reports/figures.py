@@ -71,8 +71,7 @@ class ReportScope:
     session_filter: Q
     label: str
     committee: object | None = None
-    required_per_month: int = 1
-    # Cells listed (and counted for the cadence) even without a session in the period.
+    # Cells listed even without a session in the period (judged on their assignments).
     listed_cells: Q = field(default_factory=lambda: Q(pk__in=[]))
 
 
