@@ -209,6 +209,14 @@ CELLS_SQL = """
     SELECT id, name, active FROM programs_partycell
     WHERE committee_id = ANY(%(ids)s) OR id = ANY(%(cells)s)
 """
+# What each cell's assignments obliged it to: the days both the assignment and its directive
+# were in force (NULL: open-ended), and the sessions per month.
+ASSIGNMENTS_SQL = """
+    SELECT a.cell_id, GREATEST(a.starts_on, d.effective_from),
+           LEAST(a.ends_on, d.effective_until), d.sessions_per_month
+    FROM programs_assignment a JOIN programs_directive d ON d.id = a.directive_id
+    WHERE a.cell_id = ANY(%(cells)s)
+"""
 # Each village as named on the last day of each period (a former name valid then, else its
 # current one).
 VILLAGES_SQL = """
@@ -226,6 +234,21 @@ VILLAGES_SQL = """
 """
 
 
+def _whole_month_required(spans, year: int, month: int) -> int:
+    """The sessions a cell owed in a month its spans cover day after day, else 0 (not judged)."""
+    first = datetime.date(year, month, 1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    overlapping = sorted(s for s in spans if s[0] <= last and (s[1] is None or s[1] >= first))
+    day = first
+    for start, end, _per_month in overlapping:
+        if start > day:
+            return 0
+        if end is None or end >= last:
+            return max(per_month for _s, _e, per_month in overlapping)
+        day = max(day, end + datetime.timedelta(days=1))
+    return 0
+
+
 def _row():
     return {
         "planned": 0,
@@ -240,13 +263,12 @@ def _row():
 
 # Long: the independent check of build_report is meant to read as one piece of SQL and its
 # sums, with nothing shared with the code it checks.
-def hand_report(committee_ids, period, previous, *, today, required=1) -> dict:  # noqa: C901
+def hand_report(committee_ids, period, previous, *, today) -> dict:  # noqa: C901
     """The report's figures for ``period`` and ``previous`` from five SQL statements, summed in
     Python into the shape ``report_summary`` gives a ``Report``: {0: figures, 1: figures}."""
     from django.db import connection
 
     from programs.models import Commune, Village
-    from programs.planning import Month
 
     params = {
         "ids": list(committee_ids),
@@ -255,7 +277,6 @@ def hand_report(committee_ids, period, previous, *, today, required=1) -> dict: 
         "prev_start": previous.start,
         "prev_end": previous.end,
     }
-    current_month = Month.of(today)
     figures = {}
     for p, per in ((0, period), (1, previous)):
         figures[p] = {
@@ -269,7 +290,8 @@ def hand_report(committee_ids, period, previous, *, today, required=1) -> dict: 
             "villages": defaultdict(_row),
             "months": {(m.year, m.month): _row() for m in per.months},
             "held_by_cell_month": defaultdict(int),
-            "counted_months": [(m.year, m.month) for m in per.months if m < current_month],
+            # Year periods are whole months: those over by today are judged.
+            "counted_months": [(m.year, m.month) for m in per.months if m.last < today],
         }
     with connection.cursor() as cursor:
         cursor.execute(SESSIONS_SQL, params)
@@ -319,6 +341,10 @@ def hand_report(committee_ids, period, previous, *, today, required=1) -> dict: 
         cell_ids = sorted({c for f in figures.values() for c in f["cells"]})
         cursor.execute(CELLS_SQL, {**params, "cells": cell_ids})
         cells = {pk: (name, active) for pk, name, active in cursor}
+        cursor.execute(ASSIGNMENTS_SQL, {"cells": sorted(cells)})
+        spans = defaultdict(list)
+        for cell, start, end, per_month in cursor:
+            spans[cell].append((start, end, per_month))
         village_ids = sorted({v for f in figures.values() for v in f["villages"]})
         cursor.execute(VILLAGES_SQL, {**params, "villages": village_ids})
         village_words = {str(k): w for k, w in Village.KIND_WORDS.items()}
@@ -335,16 +361,18 @@ def hand_report(committee_ids, period, previous, *, today, required=1) -> dict: 
         for pk in f["villages"]:
             f["villages"][pk]["label"] = labels.get((pk, p), str(pk))
         counted = [pk for pk in f["cells"] if pk in cells and cells[pk][1]]
-        meeting = 0
-        if f["counted_months"]:
-            for pk in counted:
-                if all(
-                    f["held_by_cell_month"][(pk, month)] >= required
-                    for month in f["counted_months"]
-                ):
-                    meeting += 1
+        # A cell is judged on the months its assignments cover whole (issue 12).
+        meeting = judged_cells = 0
+        for pk in counted:
+            owed = [(mo, _whole_month_required(spans[pk], *mo)) for mo in f["counted_months"]]
+            owed = [(mo, required) for mo, required in owed if required]
+            if owed:
+                judged_cells += 1
+                meeting += all(
+                    f["held_by_cell_month"][(pk, mo)] >= max(required, 1) for mo, required in owed
+                )
         f["cells_meeting_cadence"] = meeting
-        f["cells_counted"] = len(counted) if f["counted_months"] else 0
+        f["cells_counted"] = judged_cells
         f["villages_with_sessions"] = sum(1 for row in f["villages"].values() if row["held"])
     return figures
 
@@ -464,9 +492,7 @@ def time_report(officer, today, repeat: int) -> dict:
         return build_report(scope, period, None, today=today)
 
     def hand():
-        return hand_report(
-            ids, period, period.previous_year(), today=today, required=scope.required_per_month
-        )
+        return hand_report(ids, period, period.previous_year(), today=today)
 
     report, figures = orm(), hand()  # warm-up, and the figures to compare
     orm_times, hand_times = [], []

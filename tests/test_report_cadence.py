@@ -1,5 +1,6 @@
-"""The cadence rule (programs.reports.cadence), and the two pages that apply it: the report
-counts a held session once its log is confirmed, the compliance grid as soon as it is held."""
+"""The cadence rule (programs.reports.cadence), and the two pages that apply it alike: a held
+session counts once its log is confirmed, on the report as on the compliance grid. The rule's
+figures against raw rows are in tests/test_cadence_rule.py."""
 
 import datetime
 
@@ -20,19 +21,19 @@ LogStatus = LabourSession.LogStatus
 
 
 @pytest.mark.parametrize(
-    ("status", "log_status", "confirmed_only", "counts"),
+    ("status", "log_status", "counts", "awaiting"),
     [
-        (Status.HELD, LogStatus.CONFIRMED, True, True),
-        (Status.HELD, LogStatus.SUBMITTED, True, False),
+        (Status.HELD, LogStatus.CONFIRMED, True, False),
         (Status.HELD, LogStatus.SUBMITTED, False, True),
-        (Status.HELD, LogStatus.CONFIRMED, False, True),
+        (Status.HELD, LogStatus.DRAFT, False, True),
         (Status.PLANNED, LogStatus.CONFIRMED, False, False),
         (Status.POSTPONED, LogStatus.SUBMITTED, False, False),
-        (Status.CANCELLED, LogStatus.CONFIRMED, True, False),
+        (Status.CANCELLED, LogStatus.CONFIRMED, False, False),
     ],
 )
-def test_which_sessions_count_as_held(status, log_status, confirmed_only, counts):
-    assert cadence.counts_as_held(status, log_status, confirmed_only=confirmed_only) is counts
+def test_which_sessions_count_as_held(status, log_status, counts, awaiting):
+    assert cadence.counts_as_held(status, log_status) is counts
+    assert cadence.awaiting_confirmation(status, log_status) is awaiting
 
 
 @pytest.mark.parametrize(
@@ -43,12 +44,16 @@ def test_a_month_is_met_with_the_sessions_required_and_at_least_one(held, requir
     assert cadence.month_met(held, required) is met
 
 
-def test_only_finished_months_are_judged():
+def test_only_finished_whole_months_are_judged():
     months = [Month(2026, 10), Month(2026, 11), Month(2026, 12)]
     assert not cadence.month_over(Month(2026, 11), D(2026, 11, 30))
     assert cadence.month_over(Month(2026, 11), D(2026, 12, 1))
-    assert cadence.months_judged(months, D(2026, 11, 27)) == [Month(2026, 10)]
-    assert cadence.months_judged(months, None) == months
+    first, last = D(2026, 10, 1), D(2026, 12, 31)
+    assert cadence.months_judged(first, last, D(2026, 11, 27)) == [Month(2026, 10)]
+    assert cadence.months_judged(first, last, None) == months
+    # A range from the middle of a month to the middle of another holds no whole month of them.
+    assert cadence.whole_months(D(2026, 10, 15), D(2026, 12, 10)) == [Month(2026, 11)]
+    assert cadence.whole_months(D(2026, 10, 2), D(2026, 10, 30)) == []
 
 
 @pytest.mark.parametrize(
@@ -58,9 +63,9 @@ def test_a_period_is_met_when_every_month_judged_is(months_met, judged, met):
     assert cadence.period_met(months_met, judged) is met
 
 
-def test_report_and_grid_apply_the_rule_with_their_own_held_sessions(world):
-    """A month whose only session waits for confirmation: met on the grid, not in the
-    report."""
+def test_report_and_grid_agree_on_a_session_awaiting_confirmation(world):
+    """A month whose only session waits for confirmation: not met, on the grid as in the
+    report; the grid shows it apart."""
     today = D(2026, 11, 27)
     for day, log_status in (
         (D(2026, 9, 5), LogStatus.CONFIRMED),
@@ -81,4 +86,6 @@ def test_report_and_grid_apply_the_rule_with_their_own_held_sessions(world):
     assert [(row.months_met, row.months_counted) for row in report.cells] == [(1, 2)]
     grid = compliance_grid(world["committee"], Month(2026, 9), Month(2026, 10), today=today)
     row = next(row for row in grid.rows if row.cell == world["cell"])
-    assert [cell.state for cell in row.months] == ["met", "met"]
+    assert [cell.state for cell in row.months] == ["met", "awaiting"]
+    assert [cell.awaiting for cell in row.months] == [0, 1]
+    assert (row.met, row.counted) == (1, 2)

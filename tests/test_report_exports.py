@@ -23,7 +23,7 @@ from programs.models import (
     WorkOutput,
     WorkType,
 )
-from programs.reports import indicators, writers
+from programs.reports import cadence, indicators, writers
 from programs.reports.figures import CATEGORY_GROUPS, build_report
 from programs.reports.periods import parse_period
 from programs.reports.scopes import resolve_scope
@@ -193,15 +193,17 @@ def test_every_sheet_opens_with_title_scope_period_and_a_frozen_bold_header(repo
         title = _("Report on cadres and party members working with the people")
     assert len(book.worksheets) == 9
     for sheet in book.worksheets:
-        assert sheet.freeze_panes == "A6", sheet.title
+        # Four lines above the table: title, scope, period, the cadence rule in words.
+        assert sheet.freeze_panes == "A7", sheet.title
         assert sheet["A1"].value == title
         assert sheet["A2"].value == "Đảng ủy Cơ quan Chính quyền huyện"
         assert sheet["A3"].value == period_label
         assert sheet["B3"].is_date and sheet["B3"].number_format == "DD/MM/YYYY"
         assert sheet["B3"].value.date() == D(2026, 1, 1)
         assert sheet["C3"].value.date() == D(2026, 3, 31)
-        assert all(cell.value is None for cell in sheet[4])
-        assert all(cell.font.b for cell in sheet[5] if cell.value is not None)
+        assert sheet["A4"].value == cadence.RULE_VI
+        assert all(cell.value is None for cell in sheet[5])
+        assert all(cell.font.b for cell in sheet[6] if cell.value is not None)
         assert sheet.column_dimensions["A"].width >= 30
 
 

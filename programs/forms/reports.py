@@ -99,11 +99,13 @@ DEFAULT_MONTHS = 6
 
 
 class ComplianceFilterForm(forms.Form):
-    """The grid's filters, read from the query string (``committee``, ``from``, ``to``).
+    """The grid's filters, read from the query string (``committee``, ``directive``, ``from``,
+    ``to``).
 
     The committee is a plain number here: whether it exists and is the user's to see is the
-    view's fetch-and-check (a 404), not a form error. Missing months get the defaults in
-    ``clean``, so the period checks see the period actually shown.
+    view's fetch-and-check (a 404), not a form error. The directive is one of ``directives``
+    (cleaned to the Directive itself). Missing months get the defaults in ``clean``, so the
+    period checks see the period actually shown.
     """
 
     committee = forms.IntegerField(
@@ -112,11 +114,22 @@ class ComplianceFilterForm(forms.Form):
         widget=forms.Select,
         error_messages={"invalid": gettext_lazy("Choose a party committee from the list.")},
     )
+    directive = forms.TypedChoiceField(
+        label=gettext_lazy("Directive (with the plans that implement it)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": gettext_lazy("Choose a directive from the list.")},
+    )
 
-    def __init__(self, *args, committees, today: datetime.date, **kwargs):
+    def __init__(self, *args, committees, today: datetime.date, directives=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["committee"].widget.choices = [(c.pk, c.name) for c in committees]
+        self.directives = {d.pk: d for d in directives}
+        self.fields["directive"].choices = [("", _("All directives"))] + [
+            (d.pk, str(d)) for d in directives
+        ]
         # "from" is a Python keyword, so these two fields are named here rather than above.
         self.fields["from"] = MonthField(label=_("From month"), required=False)
         self.fields["to"] = MonthField(label=_("To month"), required=False)
@@ -144,4 +157,5 @@ class ComplianceFilterForm(forms.Form):
                 code="too_long",
             )
         cleaned["from"], cleaned["to"] = start, end
+        cleaned["directive"] = self.directives.get(cleaned.get("directive"))
         return cleaned

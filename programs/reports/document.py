@@ -10,6 +10,7 @@ import datetime
 
 from programs.text import vn_number, vnd
 
+from .cadence import RULE_VI
 from .indicators import comparison_rows
 
 __all__ = ["vn_number", "vnd"]  # re-exported: templates and tests format through this module
@@ -55,14 +56,20 @@ def summary_line(report) -> str:
 def general_sentences(report) -> list[str]:
     """Section I: a few sentences with the key figures."""
     totals = report.totals
+    assigned = (
+        f"{vn_number(report.cells_assigned)} chi bộ được phân công phụ trách thôn"
+        if report.cells_assigned
+        else "chưa có chi bộ nào được phân công phụ trách thôn"
+    )
     sentences = [
-        f"Trong {report.period.document_phrase()}, "
-        f"{report.cells_counted or len(report.cells)} chi bộ được phân công phụ trách thôn; "
+        f"Trong {report.period.document_phrase()}, {assigned}; "
         f"đã tổ chức {vn_number(totals.held)} buổi lao động cùng Nhân dân (đã xác nhận) "
         f"tại {vn_number(report.villages_with_sessions)} thôn, "
         f"với {vn_number(totals.visits)} lượt người tham gia, "
         f"{vn_number(totals.workdays)} ngày công.",
     ]
+    if report.directive_tree is not None and report.directive_tree.implementing:
+        sentences.append(f"Số liệu {report.directive_tree.phrase()}.")
     if totals.held_unconfirmed:
         sentences.append(
             f"Ngoài ra có {vn_number(totals.held_unconfirmed)} buổi đã tổ chức nhưng chưa được "
@@ -73,9 +80,27 @@ def general_sentences(report) -> list[str]:
             f"Số chi bộ duy trì đều đặn hằng tháng: {report.cells_meeting_cadence}/"
             f"{report.cells_counted} chi bộ, đạt {vn_number(report.cadence_rate, 1)}%."
         )
+    sentences.extend(cadence_sentences(report))
     if report.total_value:
         sentences.append(
             f"Tổng giá trị quy đổi thành tiền các phần việc: {vnd(report.total_value)}."
+        )
+    return sentences
+
+
+def cadence_sentences(report) -> list[str]:
+    """The cadence rule in words, and the months it did not judge (the month under way is
+    "tháng này, đến nay")."""
+    sentences = [RULE_VI]
+    if report.months_running:
+        sentences.append(
+            f"Tháng {report.running_label} chưa kết thúc: số liệu tháng này, đến nay, "
+            "chưa xét việc duy trì."
+        )
+    if report.months_partial:
+        sentences.append(
+            f"Tháng {report.partial_label} chỉ có một phần trong kỳ báo cáo nên không xét "
+            "việc duy trì."
         )
     return sentences
 

@@ -9,7 +9,9 @@ helped. Everything else (totals, per-cell and per-village tables, the monthly tr
 cadence) is summed in Python from those grouped rows, which are few.
 
 Only confirmed logs count as held. Sessions held but not yet confirmed are counted apart. The
-cadence is judged by the rule in ``cadence``.
+cadence is judged by the rule in ``cadence``, on the cells' assignments (one more query). A
+report on a directive covers the directives that implement it too (``directives``, one more
+query).
 """
 
 from collections import defaultdict
@@ -34,6 +36,7 @@ from programs.models import (
 from programs.planning import Month
 
 from . import cadence
+from .directives import DirectiveTree, directive_tree
 from .indicators import category_label
 from .periods import Period
 
@@ -68,8 +71,7 @@ class ReportScope:
     session_filter: Q
     label: str
     committee: object | None = None
-    required_per_month: int = 1
-    # Cells listed (and counted for the cadence) even without a session in the period.
+    # Cells listed even without a session in the period (judged on their assignments).
     listed_cells: Q = field(default_factory=lambda: Q(pk__in=[]))
 
 
@@ -132,9 +134,33 @@ class Report:
     villages: list[Row]
     months: list[Row]
     cells_meeting_cadence: int
+    # Cells judged in at least one month (see ``cadence``): the rate's denominator.
     cells_counted: int
     villages_with_sessions: int
     previous: "Report | None" = None
+    # Cells with an assignment in force at some point of the period.
+    cells_assigned: int = 0
+    # The period's months the cadence judged (whole and over), those still under way (shown
+    # "so far") and those only partly in a custom period (not judged).
+    months_judged: list[Month] = field(default_factory=list)
+    months_running: list[Month] = field(default_factory=list)
+    months_partial: list[Month] = field(default_factory=list)
+    # With a directive: the documents that implement it, whose sessions are counted too.
+    directive_tree: DirectiveTree | None = None
+
+    @property
+    def running_label(self) -> str:
+        """The months under way, as offices write them: "11/2026"."""
+        return ", ".join(month.label for month in self.months_running)
+
+    @property
+    def partial_label(self) -> str:
+        return ", ".join(month.label for month in self.months_partial)
+
+    @property
+    def cadence_rule(self):
+        """The cadence rule in words, shown under the figure."""
+        return cadence.RULE
 
     @property
     def cadence_rate(self) -> float | None:
@@ -158,20 +184,22 @@ def build_report(
 
     Both periods are read by the same grouped queries (each row tagged with its period), so a
     report runs the same dozen queries for 1 cell or 1,500. A custom period longer than a year
-    overlaps its own previous year; then each is read on its own.
+    overlaps its own previous year; then each is read on its own. With a ``directive``, the
+    sessions held under the directives that implement it count too.
     """
+    tree = directive_tree(directive) if directive is not None else None
     periods = [period]
     if with_previous:
         previous = period.previous_year()
         if previous.end < period.start:
             periods.append(previous)
-    reports = _build(scope, periods, directive, today=today)
+    reports = _build(scope, periods, tree, today=today)
     report = reports[0]
     if with_previous:
         report.previous = (
             reports[1]
             if len(reports) > 1
-            else _build(scope, [period.previous_year()], directive, today=today)[0]
+            else _build(scope, [period.previous_year()], tree, today=today)[0]
         )
     return report
 
@@ -213,13 +241,16 @@ def _which(periods: list[Period], field: str = "date"):
     )
 
 
-def _build(scope: ReportScope, periods: list[Period], directive, *, today) -> list[Report]:
+def _build(
+    scope: ReportScope, periods: list[Period], tree: DirectiveTree | None, *, today
+) -> list[Report]:
     in_periods = Q()
     for p in periods:
         in_periods |= Q(date__gte=p.start, date__lte=p.end)
     sessions = LabourSession.objects.filter(scope.session_filter).filter(in_periods)
-    if directive is not None:
-        sessions = sessions.filter(directive=directive)
+    directive_ids = None if tree is None else tree.ids
+    if directive_ids is not None:
+        sessions = sessions.filter(directive_id__in=directive_ids)
     confirmed = sessions.filter(status=HELD, log_status=CONFIRMED)
     figures = [_Figures(p) for p in periods]
     # Every grouped query tags its rows with the index of their period, "w".
@@ -232,7 +263,13 @@ def _build(scope: ReportScope, periods: list[Period], directive, *, today) -> li
     _add_outputs(figures, outputs.annotate(w=on_session_date))
     _add_households(figures, outputs.filter(household__isnull=False).annotate(w=on_session_date))
     cells, villages = _names(scope, figures)
-    return [_report(scope, directive, f, cells, villages, today) for f in figures]
+    # The assignments of every cell named, over both periods, in one query.
+    spans = cadence.assignment_spans(
+        cadence.assignments_in_force(
+            min(p.start for p in periods), max(p.end for p in periods), directive_ids
+        ).filter(cell_id__in=list(cells))
+    )
+    return [_report(scope, tree, f, cells, villages, spans, today) for f in figures]
 
 
 def _add_sessions(figures: list[_Figures], sessions) -> None:
@@ -265,7 +302,7 @@ def _add_sessions(figures: list[_Figures], sessions) -> None:
             field_name = row["status"]
         for target in targets:
             setattr(target, field_name, getattr(target, field_name) + row["n"])
-        if cadence.counts_as_held(row["status"], row["log_status"], confirmed_only=True):
+        if cadence.counts_as_held(row["status"], row["log_status"]):
             f.held_by_cell_month[(row["cell_id"], month)] += row["n"]
         if field_name == "held":
             unlisted = row["commune_cadres"] + row["armed_forces"] + row["villagers"]
@@ -388,11 +425,13 @@ def _names(scope: ReportScope, figures: list[_Figures]) -> tuple[dict, list]:
     return cells, villages
 
 
-def _report(scope, directive, f: _Figures, cells, villages, today) -> Report:
+def _report(scope, tree, f: _Figures, cells, villages, spans, today) -> Report:
     period = f.period
     _label_rows(f, cells, villages)
-    counted_cells = [row for pk, row in f.cells.items() if pk in cells and cells[pk].active]
-    meeting, judged = _cadence(f, counted_cells, scope.required_per_month, today)
+    active_cells = [row for pk, row in f.cells.items() if pk in cells and cells[pk].active]
+    judged_months = cadence.months_judged(period.start, period.end, today)
+    meeting, counted = _cadence(f, active_cells, spans, judged_months, today)
+    whole = cadence.whole_months(period.start, period.end)
     f.outputs.sort(key=lambda o: (o["work_type"].sort_order, o["work_type"].name, o["unit"]))
     source_labels = dict(FundingSource.choices)
     status_labels = dict(Household.Status.choices)
@@ -402,7 +441,8 @@ def _report(scope, directive, f: _Figures, cells, villages, today) -> Report:
     return Report(
         scope=scope,
         period=period,
-        directive=directive,
+        directive=None if tree is None else tree.root,
+        directive_tree=tree,
         totals=f.totals,
         by_category=[
             (key, category_label(key), count, workdays)
@@ -428,8 +468,19 @@ def _report(scope, directive, f: _Figures, cells, villages, today) -> Report:
         villages=sorted(f.villages.values(), key=lambda r: r.label),
         months=[f.months[m] for m in sorted(f.months)],
         cells_meeting_cadence=meeting,
-        cells_counted=len(counted_cells) if judged else 0,
+        cells_counted=counted,
         villages_with_sessions=sum(1 for row in f.villages.values() if row.held),
+        cells_assigned=sum(
+            1
+            for row in active_cells
+            if any(
+                span.first <= period.end and (span.last is None or span.last >= period.start)
+                for span in spans.get(row.key, ())
+            )
+        ),
+        months_judged=judged_months,
+        months_running=[m for m in whole if not cadence.month_over(m, today)],
+        months_partial=[m for m in period.months if m not in whole],
     )
 
 
@@ -446,18 +497,15 @@ def _label_rows(f: _Figures, cells, villages) -> None:
             f.villages[village.pk].label = f"{village.KIND_WORDS[village.kind]} {name}, {commune}"
 
 
-def _cadence(f: _Figures, counted_cells: list[Row], required: int, today) -> tuple[int, int]:
-    """Fill each counted cell's months met and judged (see ``cadence``); return how many cells
-    met the cadence over the period, and how many months were judged."""
-    judged = cadence.months_judged(f.period.months, today)
-    meeting = 0
-    for row in counted_cells:
-        row.months_counted = len(judged)
-        row.months_met = sum(
-            1
-            for month in judged
-            if cadence.month_met(f.held_by_cell_month[(row.key, month)], required)
-        )
-        if cadence.period_met(row.months_met, row.months_counted):
-            meeting += 1
-    return meeting, len(judged)
+def _cadence(f: _Figures, rows: list[Row], spans, months, today) -> tuple[int, int]:
+    """Fill each active cell's months met and judged (``cadence.judge_period``, on its
+    assignments); return how many cells met the cadence over the period, and how many were
+    judged in at least one month."""
+    meeting = counted = 0
+    for row in rows:
+        held = {month: f.held_by_cell_month.get((row.key, month), 0) for month in months}
+        result = cadence.judge_period(spans.get(row.key, ()), held, months, today)
+        row.months_met, row.months_counted = result.months_met, result.months_judged
+        counted += result.months_judged > 0
+        meeting += result.met
+    return meeting, counted

@@ -27,6 +27,7 @@ from programs.models import (
     WorkOutput,
 )
 
+from .directives import directive_tree
 from .figures import ReportScope
 from .periods import Period
 from .tables import Table
@@ -111,12 +112,13 @@ def _table(title: str, columns: list, rows: Iterator[list]) -> Table:
 
 
 def scoped_sessions(scope: ReportScope, period: Period, directive=None):
-    """The sessions a report covers (every status): the same filter as ``build_report``."""
+    """The sessions a report covers (every status): the same filter as ``build_report``, the
+    directives that implement ``directive`` included."""
     sessions = LabourSession.objects.filter(scope.session_filter).filter(
         date__gte=period.start, date__lte=period.end
     )
     if directive is not None:
-        sessions = sessions.filter(directive=directive)
+        sessions = sessions.filter(directive_id__in=directive_tree(directive).ids)
     return sessions
 
 

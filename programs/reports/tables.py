@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from programs.models import FundingSource, Household, Member, Unit
 
+from .cadence import RULE_VI
 from .figures import Report
 from .indicators import INDICATORS, category_label
 
@@ -206,5 +207,14 @@ def preamble(report: Report) -> list[list]:
     title = [_("Report on cadres and party members working with the people")]
     if report.directive is not None:
         title.append(_("Under %(directive)s") % {"directive": report.directive.symbol})
+    tree = report.directive_tree
+    if tree is not None and tree.implementing:
+        title.append(tree.phrase())
     period = report.period
-    return [title, [report.scope.label], [period.label, period.start, period.end], []]
+    return [
+        title,
+        [report.scope.label],
+        [period.label, period.start, period.end],
+        [RULE_VI],
+        [],
+    ]

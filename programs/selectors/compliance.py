@@ -1,24 +1,25 @@
 """Compliance: which cells held the sessions their directive asks for, month by month.
 
 The state of one cell in one month is a pure function (``cell_month_state``) around the
-cadence rule of ``programs.reports.cadence``, which the grid applies counting a session as held
-as soon as it is marked held, whatever its log. The grid reads the session counts with one
-aggregate query grouped by cell, month, status and log status, whatever the number of cells or
-months.
+cadence rule of ``programs.reports.cadence``, the same rule as the report's: only confirmed
+logs count (sessions awaiting confirmation are shown apart), the month under way is shown "so
+far" and not counted, nor are months the cell was not assigned for. The grid reads the session
+counts with one aggregate query grouped by cell, month, status and log status, whatever the
+number of cells or months.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from programs import permissions
-from programs.models import Assignment, LabourSession, PartyCell, PartyCommittee
+from programs.models import LabourSession, PartyCell, PartyCommittee
 from programs.planning import Month, months_between
 from programs.reports import cadence
+from programs.reports.directives import DirectiveTree, directive_tree
 
 __all__ = [
     "MAX_COMPLIANCE_MONTHS",
@@ -35,6 +36,8 @@ MAX_COMPLIANCE_MONTHS = 36
 
 MET = "met"
 PARTIAL = "partial"
+# Held, but no log confirmed yet: not met, shown apart.
+AWAITING = "awaiting"
 PLANNED = "planned"
 LATE = "late"
 CANCELLED = "cancelled"
@@ -45,6 +48,7 @@ NOT_ASSIGNED = "not-assigned"
 STATE_LABELS = {
     MET: _("met"),
     PARTIAL: _("partly held"),
+    AWAITING: _("awaiting confirmation"),
     PLANNED: _("planned"),
     LATE: _("late"),
     CANCELLED: _("cancelled"),
@@ -54,16 +58,23 @@ STATE_LABELS = {
 
 
 def cell_month_state(
-    held: int, planned: int, cancelled: int, required: int, month_over: bool
+    held: int,
+    planned: int,
+    cancelled: int,
+    required: int,
+    month_over: bool,
+    awaiting: int = 0,
 ) -> str:
     """One cell's state for one month.
 
-    ``held``, ``planned`` and ``cancelled`` count its sessions in the month by status
-    (``cancelled`` includes postponed ones); ``required`` is the directive's sessions per month;
+    ``held`` counts its sessions held with a confirmed log, ``awaiting`` those held whose log
+    is not confirmed yet, ``planned`` and ``cancelled`` the others by status (``cancelled``
+    includes postponed ones); ``required`` is the directive's sessions per month;
     ``month_over`` says whether the month's last day is before today.
 
     - met: the month met the cadence (``cadence.month_met``);
-    - partial: some held, fewer than required;
+    - partial: some confirmed, fewer than required;
+    - awaiting: none confirmed, some held and awaiting confirmation;
     - late: the month is over and nothing was held (planned sessions never logged, or nothing
       planned at all);
     - cancelled: nothing held or planned, only cancelled or postponed sessions;
@@ -74,6 +85,8 @@ def cell_month_state(
         return MET
     if held:
         return PARTIAL
+    if awaiting:
+        return AWAITING
     if cancelled and not planned:
         return CANCELLED
     if month_over:
@@ -97,6 +110,11 @@ class GridCell:
     state: str
     held: int = 0
     required: int = 0
+    # Held sessions whose log is not confirmed yet: shown apart, never counted.
+    awaiting: int = 0
+    # Counted in the totals (see cadence.judge_month); a month under way is shown "so far".
+    judged: bool = False
+    month_over: bool = True
 
     @property
     def label(self):
@@ -121,6 +139,8 @@ class MonthTotal:
     met: int = 0
     counted: int = 0
     is_over: bool = False
+    # The month under way: cells that met the cadence so far (not counted in the rate).
+    met_so_far: int = 0
 
 
 @dataclass
@@ -132,6 +152,18 @@ class ComplianceGrid:
     rows: list[GridRow] = field(default_factory=list)
     met: int = 0
     counted: int = 0
+    # With a directive: it and the documents that implement it (their sessions count).
+    directive_tree: DirectiveTree | None = None
+
+    @property
+    def rule(self):
+        """The cadence rule in words, shown under the figures."""
+        return cadence.RULE
+
+    @property
+    def running(self) -> MonthTotal | None:
+        """The month under way, if the grid shows it (its figures are "so far")."""
+        return next((total for total in self.months if not total.is_over), None)
 
     @property
     def rate(self) -> float | None:
@@ -139,51 +171,18 @@ class ComplianceGrid:
         return round(100 * self.met / self.counted, 1) if self.counted else None
 
 
-def _overlapping(first: datetime.date, last: datetime.date):
-    """Assignments in force at some point between ``first`` and ``last``, under a directive
-    in force then too."""
-    return Assignment.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=first),
-        Q(directive__effective_until__isnull=True) | Q(directive__effective_until__gte=first),
-        starts_on__lte=last,
-        directive__effective_from__lte=last,
+def session_counts(
+    committee_ids, first: datetime.date, last: datetime.date, directive_ids=None
+) -> dict:
+    """{(cell id, Month): {(status, log status): count}} for the cells of the committees (and,
+    given ``directive_ids``, the sessions under those directives), in one query."""
+    sessions = LabourSession.objects.filter(
+        cell__committee_id__in=committee_ids, date__gte=first, date__lte=last
     )
-
-
-# What the cadence needs of an assignment, read as plain values: a province has 1,500 of them
-# and building model instances for each was most of the grid's time.
-ASSIGNMENT_FIELDS = (
-    "cell_id",
-    "starts_on",
-    "ends_on",
-    "directive__effective_from",
-    "directive__effective_until",
-    "directive__sessions_per_month",
-)
-
-
-def _required(assignments, month: Month) -> int:
-    """The cadence a cell owed in ``month``: the highest sessions-per-month among its
-    assignments (rows of ASSIGNMENT_FIELDS) and their directives in force that month; 0 if
-    none was."""
-    required = 0
-    for _cell, starts, ends, effective_from, effective_until, per_month in assignments:
-        if starts > month.last or (ends and ends < month.first):
-            continue
-        if effective_from > month.last or (effective_until and effective_until < month.first):
-            continue
-        required = max(required, per_month)
-    return required
-
-
-def session_counts(committee_ids, first: datetime.date, last: datetime.date) -> dict:
-    """{(cell id, Month): {(status, log status): count}} for the cells of the committees, in
-    one query."""
+    if directive_ids is not None:
+        sessions = sessions.filter(directive_id__in=directive_ids)
     rows = (
-        LabourSession.objects.filter(
-            cell__committee_id__in=committee_ids, date__gte=first, date__lte=last
-        )
-        .annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
+        sessions.annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
         .values("cell_id", "year", "month", "status", "log_status")
         .annotate(count=Count("id"))
         .order_by()
@@ -195,38 +194,60 @@ def session_counts(committee_ids, first: datetime.date, last: datetime.date) -> 
     return counts
 
 
-def _grid_cell(by_status: dict, required: int, month_over: bool) -> GridCell:
-    """One cell's month from its session counts by (status, log status)."""
+def _grid_cell(by_status: dict, judgement: cadence.CellMonth, month_over: bool) -> GridCell:
+    """One cell's month from its session counts by (status, log status) and the cadence's
+    judgement of it."""
     Status = LabourSession.Status
 
     def count(*statuses):
         return sum(n for (status, _log), n in by_status.items() if status in statuses)
 
-    held = sum(
+    awaiting = sum(
         n
         for (status, log_status), n in by_status.items()
-        if cadence.counts_as_held(status, log_status, confirmed_only=False)
+        if cadence.awaiting_confirmation(status, log_status)
     )
     state = cell_month_state(
-        held=held,
+        held=judgement.held,
         planned=count(Status.PLANNED),
         cancelled=count(Status.CANCELLED, Status.POSTPONED),
-        required=required,
+        required=judgement.required,
+        month_over=month_over,
+        awaiting=awaiting,
+    )
+    return GridCell(
+        state=state,
+        held=judgement.held,
+        required=judgement.required,
+        awaiting=awaiting,
+        judged=judgement.judged,
         month_over=month_over,
     )
-    return GridCell(state=state, held=held, required=required)
 
 
-def _grid_row(cell, months: list[MonthTotal], assignments, counts) -> GridRow:
-    """One cell's row: a state per month; adds the cell's months to the months' totals."""
+def _confirmed(by_status: dict) -> int:
+    return sum(
+        n
+        for (status, log_status), n in by_status.items()
+        if cadence.counts_as_held(status, log_status)
+    )
+
+
+def _grid_row(cell, months: list[MonthTotal], spans, counts, today) -> GridRow:
+    """One cell's row: a state per month; adds the cell's judged months to the months'
+    totals (and the month under way's "met so far")."""
     row = GridRow(cell=cell, months=[])
     for total in months:
-        required = _required(assignments, total.month)
-        if not required:
+        by_status = counts.get((cell.pk, total.month), {})
+        judgement = cadence.judge_month(spans, total.month, _confirmed(by_status), today)
+        if not judgement.required:
             row.months.append(GridCell(state=NOT_ASSIGNED))
             continue
-        grid_cell = _grid_cell(counts.get((cell.pk, total.month), {}), required, total.is_over)
+        grid_cell = _grid_cell(by_status, judgement, total.is_over)
         row.months.append(grid_cell)
+        if not judgement.judged:
+            total.met_so_far += grid_cell.met and not total.is_over
+            continue
         row.counted += 1
         total.counted += 1
         if grid_cell.met:
@@ -236,41 +257,52 @@ def _grid_row(cell, months: list[MonthTotal], assignments, counts) -> GridRow:
 
 
 def compliance_grid(
-    committee: PartyCommittee, start: Month, end: Month, *, today: datetime.date
+    committee: PartyCommittee,
+    start: Month,
+    end: Month,
+    *,
+    today: datetime.date,
+    directive=None,
 ) -> ComplianceGrid:
     """Cells of ``committee`` and its sub-committees (active, with an assignment in force in
-    the period), one column per month from ``start`` to ``end``, with totals.
+    the period), one column per month from ``start`` to ``end``, with totals. Each cell-month
+    is judged by ``cadence.judge_month``: only confirmed sessions count, the month under way
+    and months the cell was not assigned for the whole of are shown but not counted.
+
+    With a ``directive``, only the assignments and sessions under it and the directives that
+    implement it count.
 
     Four queries whatever the size: the committee tree, the cells, their assignments, and the
-    session counts.
+    session counts (a fifth, the directive tree, with a directive).
     """
     first, last = start.first, end.last
     committee_ids = permissions.committee_subtree_ids(committee.pk)
-    overlapping = _overlapping(first, last)
+    tree = directive_tree(directive) if directive is not None else None
+    directive_ids = tree.ids if tree is not None else None
+    in_force = cadence.assignments_in_force(first, last, directive_ids)
     cells = (
         PartyCell.objects.filter(committee_id__in=committee_ids, active=True)
-        .filter(Exists(overlapping.filter(cell=OuterRef("pk"))))
+        .filter(Exists(in_force.filter(cell=OuterRef("pk"))))
         .select_related("committee")
         .only("id", "name", "committee_id", "committee__name")
         .order_by("committee__name", "name")
     )
-    assignments_by_cell = defaultdict(list)
-    for values in overlapping.filter(
-        cell__committee_id__in=committee_ids, cell__active=True
-    ).values_list(*ASSIGNMENT_FIELDS):
-        assignments_by_cell[values[0]].append(values)
-    counts = session_counts(committee_ids, first, last)
+    spans = cadence.assignment_spans(
+        in_force.filter(cell__committee_id__in=committee_ids, cell__active=True)
+    )
+    counts = session_counts(committee_ids, first, last, directive_ids)
     grid = ComplianceGrid(
         committee=committee,
         start=start,
         end=end,
+        directive_tree=tree,
         months=[
             MonthTotal(month=month, is_over=cadence.month_over(month, today))
             for month in months_between(start, end)
         ],
     )
     for cell in cells:
-        row = _grid_row(cell, grid.months, assignments_by_cell[cell.pk], counts)
+        row = _grid_row(cell, grid.months, spans.get(cell.pk, []), counts, today)
         grid.rows.append(row)
         grid.met += row.met
         grid.counted += row.counted

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from programs import permissions, selectors
 from programs.forms.reports import ComplianceFilterForm
+from programs.models import Directive
 
 CELLS_PER_PAGE = 50
 
@@ -25,7 +26,10 @@ def compliance(request):
         raise PermissionDenied
     today = timezone.localdate()
     committees = list(permissions.committees_visible_to(user).filter(active=True).order_by("name"))
-    form = ComplianceFilterForm(request.GET, committees=committees, today=today)
+    directives = list(Directive.objects.order_by("-issued_on", "symbol"))
+    form = ComplianceFilterForm(
+        request.GET, committees=committees, directives=directives, today=today
+    )
     context = {"form": form, "grid": None, "today": today}
     if form.is_valid():
         options = form.cleaned_data
@@ -36,7 +40,13 @@ def compliance(request):
         if committee is not None:
             if committee not in committees:
                 committees.append(committee)  # an inactive one, asked for by its id
-            grid = selectors.compliance_grid(committee, options["from"], options["to"], today=today)
+            grid = selectors.compliance_grid(
+                committee,
+                options["from"],
+                options["to"],
+                today=today,
+                directive=options["directive"],
+            )
             context["grid"] = grid
             # A province has 1,500 cells: the totals cover them all, the table shows a page.
             context["rows_page"] = Paginator(grid.rows, CELLS_PER_PAGE).get_page(
@@ -46,10 +56,12 @@ def compliance(request):
             context["form"] = ComplianceFilterForm(
                 initial={
                     "committee": committee.pk,
+                    "directive": options["directive"].pk if options["directive"] else "",
                     "from": str(options["from"]),
                     "to": str(options["to"]),
                 },
                 committees=committees,
+                directives=directives,
                 today=today,
             )
     return render(request, "compliance/grid.html", context)

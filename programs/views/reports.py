@@ -54,8 +54,6 @@ def _read_report(request, form, today, *, language=None):
         form.add_error(None, str(error))
     if form.errors:
         return None
-    if directive is not None:
-        scope.required_per_month = directive.sessions_per_month
     if language is None:
         return build_report(scope, period, directive, today=today)
     with translation.override(language):
