@@ -3,6 +3,7 @@ the typed shortcomings and proposals, "Lưu VP." once, issuing with the committe
 (race-free, a re-sent form issuing once), issued reports frozen against later log changes, the
 register of issued reports and who may read it, and the PDF set in one font family."""
 
+import contextlib
 import re
 import threading
 import uuid
@@ -248,7 +249,7 @@ def test_two_issues_at_once_never_share_a_number(world):
                     summary="s",
                     token=uuid.uuid4(),
                 )
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
@@ -373,10 +374,8 @@ def _pdf_chunks(content: bytes) -> list[bytes]:
     dictionaries, font file streams the embedded fonts)."""
     chunks = [content]
     for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
-        try:
+        with contextlib.suppress(zlib.error):
             chunks.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            pass
     return chunks
 
 

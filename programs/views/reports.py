@@ -180,10 +180,10 @@ def _render_document(
     request, report, committee, settings_obj, today, *, texts=None, number=""
 ) -> str:
     """The document's HTML, always in Vietnamese whatever the interface language."""
-    context = document.document_context(
-        report, committee, settings_obj, today, texts=texts, number=number
-    )
     with translation.override("vi"):
+        context = document.document_context(
+            report, committee, settings_obj, today, texts=texts, number=number
+        )
         return render_to_string("reports/document.html", context, request=request)
 
 
