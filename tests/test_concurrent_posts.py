@@ -24,6 +24,7 @@ from programs.models import (
     Attendance,
     CalendarFeed,
     FormSubmission,
+    IssuedReport,
     LabourSession,
     ReportSettings,
     SessionChange,
@@ -449,6 +450,21 @@ def test_report_header_saved_three_times_at_once_makes_one_row(live_server, clie
     _answered_alike(answers)
     saved = ReportSettings.objects.get(committee=world["committee"])
     assert (saved.place, saved.signer_name) == ("Bình An", "Hoàng Văn A")
+    assert FormSubmission.objects.filter(token=_token(fields)).count() == 1
+
+
+@live
+def test_report_issued_three_times_at_once_gets_one_number(live_server, client, world):
+    browser = Browser(live_server, client, world["officer"])
+    path = f"{reverse('programs:report-print')}?committee={world['committee'].pk}"
+    fields = _set(browser.form(path, having="proposals"), proposals="- Đề nghị A.", action="issue")
+
+    answers = browser.post_at_once(path, fields)
+
+    _answered_alike(answers)
+    issued = IssuedReport.objects.get()
+    assert (issued.number, issued.proposals) == (1, "- Đề nghị A.")
+    assert answers[0][1].endswith(f"/reports/issued/{world['committee'].pk}/{issued.pk}/")
     assert FormSubmission.objects.filter(token=_token(fields)).count() == 1
 
 

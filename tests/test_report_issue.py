@@ -185,6 +185,11 @@ def test_second_report_of_the_year_gets_the_next_number(client, world):
     assert last.number_text == "2-BC/ĐU" and last.issued_by == world["officer"]
     assert "Số 2-BC/ĐU" in _flat(last.document_html)
     assert last.query == _query(world)
+    # The print page names the numbers this very report was issued under.
+    page = client.get(f"{PRINT}?{_query(world)}").content.decode()
+    assert "Already issued:" in page and "Số 2-BC/ĐU of" in page and "Số 1-BC/ĐU of" in page
+    other_period = client.get(f"{PRINT}?committee={world['committee'].pk}&period=year&year=2025")
+    assert "Already issued:" not in other_period.content.decode()
     # Another committee starts at 1.
     other = factories.committee(name="Đảng ủy khác")
     made = issuing.report_issue(

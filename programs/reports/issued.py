@@ -5,6 +5,8 @@ import datetime
 
 from django.utils import translation
 
+from programs.models import IssuedReport
+
 from .figures import Report
 from .tables import preamble, report_tables
 
@@ -42,3 +44,13 @@ def frozen_figures(report: Report) -> dict:
 def issued_filename(issued) -> str:
     """ "bao-cao-16-2026.pdf": ASCII, by number and year."""
     return f"bao-cao-{issued.number}-{issued.year}.pdf"
+
+
+def issued_for(committee, query: str, *, limit: int = 5) -> list:
+    """The committee's latest issued reports of this very report (same scope, directive and
+    period), newest first: the print page names them before someone issues it again."""
+    return list(
+        IssuedReport.objects.filter(committee=committee, query=query)
+        .only("id", "committee_id", "year", "number", "abbreviation", "issued_on")
+        .order_by("-year", "-number")[:limit]
+    )

@@ -333,6 +333,7 @@ def report_print(request):
         text_form = ReportTextForm(instance=text_obj)
     texts = {"shortcomings": text_obj.shortcomings, "proposals": text_obj.proposals}
 
+    register_url = _register_url(request.user, committee)
     fmt = (request.GET.get("format") or "").strip().lower()
     document_html = _render_document(request, result, committee, settings_obj, today, texts=texts)
     if fmt == "pdf":
@@ -350,7 +351,8 @@ def report_print(request):
         document=document_html,
         settings_form=settings_form if can_save else None,
         text_form=text_form if can_save else None,
-        register_url=_register_url(request.user, committee),
+        register_url=register_url,
+        issued_here=issued.issued_for(committee, query) if register_url else [],
         query=query,
         print_url=print_url,
         report_url=f"{reverse('programs:reports')}?{query}",
