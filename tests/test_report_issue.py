@@ -181,6 +181,8 @@ def test_second_report_of_the_year_gets_the_next_number(client, world):
     rows = list(IssuedReport.objects.order_by("number").values_list("year", "number", "proposals"))
     year = timezone.localdate().year
     assert rows == [(year, 1, "- Đề nghị A."), (year, 2, "")]
+    # The draft keeps the texts of the last issue.
+    assert ReportText.objects.get(committee=world["committee"]).proposals == ""
     last = IssuedReport.objects.get(number=2)
     assert last.number_text == "2-BC/ĐU" and last.issued_by == world["officer"]
     assert "Số 2-BC/ĐU" in _flat(last.document_html)

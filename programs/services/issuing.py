@@ -56,9 +56,10 @@ def report_issue(*, committee: PartyCommittee, user, token=None, make, **fields)
     ``pdf`` (bytes, or b"") — frozen with ``fields`` (``issued_on``, ``query``, ``summary``,
     ``shortcomings``, ``proposals``).
 
-    Side effects: one IssuedReport row. A ``token`` already carried out issues nothing and
-    returns the report the first copy issued. Raises IssueConflict after ATTEMPTS numbers
-    taken by others at the same moment.
+    Side effects: one IssuedReport row; the committee's ReportText for the report's query
+    keeps the texts it was issued with (the print page shows them again). A ``token``
+    already carried out issues nothing and returns the report the first copy issued. Raises
+    IssueConflict after ATTEMPTS numbers taken by others at the same moment.
     """
     year = fields["issued_on"].year
     for _attempt in range(ATTEMPTS):
@@ -74,6 +75,15 @@ def report_issue(*, committee: PartyCommittee, user, token=None, make, **fields)
                     issued_by=user,
                     **fields,
                     **make(number),
+                )
+                ReportText.objects.update_or_create(
+                    committee=committee,
+                    query=fields["query"],
+                    defaults={
+                        "shortcomings": fields.get("shortcomings", ""),
+                        "proposals": fields.get("proposals", ""),
+                        "updated_by": user,
+                    },
                 )
                 if submission is not None:
                     submission.result = {"issued_report": issued.pk}

@@ -243,8 +243,8 @@ def _issue(request, result, committee, settings_obj, today, text_obj):
         return text_form
     texts = _typed(text_form)
     query = report_query(result)
-    # The draft keeps what was issued with, so the print page shows it again.
-    issuing.report_text_save(committee=committee, query=query, user=request.user, **texts)
+    with translation.override("vi"):
+        summary = document.summary_line(result)
 
     def make(number):
         html = _render_document(
@@ -265,7 +265,7 @@ def _issue(request, result, committee, settings_obj, today, text_obj):
             make=make,
             issued_on=today,
             query=query,
-            summary=document.summary_line(result)[:500],
+            summary=summary[:500],
             **texts,
         )
     except issuing.IssueConflict:
