@@ -26,6 +26,7 @@ from programs.models import (
     Commune,
     Directive,
     Household,
+    IssuedReport,
     LabourSession,
     Member,
     PartyCell,
@@ -353,6 +354,13 @@ def can_see_reports(user) -> bool:
     return scope.follows_committees or bool(scope.secretary_cells)
 
 
+def can_read_issued_reports(user, committee: PartyCommittee) -> bool:
+    """A committee's register of issued reports: its officers and viewers (and those of the
+    committees above it). Issuing is ``can_plan``."""
+    scope = scope_for(user)
+    return scope.all or committee.pk in scope.committees
+
+
 def can_open_admin(user) -> bool:
     """The admin site lets in active staff users (Django's own rule, named here)."""
     return bool(user.is_active and user.is_staff)
@@ -414,6 +422,17 @@ def get_village_or_404(user, pk) -> Village:
             .get(pk=pk)
         )
     except (Village.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_issued_report_or_404(user, committee_pk, pk):
+    """An issued report of a committee in the user's scope (404 otherwise)."""
+    committee = get_committee_or_404(user, committee_pk)
+    try:
+        return IssuedReport.objects.select_related("committee", "issued_by").get(
+            committee=committee, pk=pk
+        )
+    except (IssuedReport.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -3,7 +3,16 @@
 
 from django.urls import path
 
-from programs.views import calendar, compliance, feeds, home, places, report_exports, sessions
+from programs.views import (
+    calendar,
+    compliance,
+    feeds,
+    home,
+    issued_reports,
+    places,
+    report_exports,
+    sessions,
+)
 from programs.views import imports as import_views
 from programs.views import logbook as log_views
 from programs.views import photos as photo_views
@@ -47,6 +56,21 @@ urlpatterns = [
     path("compliance/", compliance.compliance, name="compliance"),
     path("reports/", report_views.report, name="reports"),
     path("reports/print/", report_views.report_print, name="report-print"),
+    path(
+        "reports/issued/<int:committee>/",
+        issued_reports.issued_reports,
+        name="issued-reports",
+    ),
+    path(
+        "reports/issued/<int:committee>/<int:pk>/",
+        issued_reports.issued_report,
+        name="issued-report",
+    ),
+    path(
+        "reports/issued/<int:committee>/<int:pk>/pdf/",
+        issued_reports.issued_report_pdf,
+        name="issued-report-pdf",
+    ),
     path("reports/sessions.csv", report_exports.report_raw_csv, name="report-raw-csv"),
     path("reports/sessions.xlsx", report_exports.report_raw_xlsx, name="report-raw-xlsx"),
     path("cells/<int:pk>/", places.cell_detail, name="cell-detail"),

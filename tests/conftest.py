@@ -13,6 +13,26 @@ from tests import demo as demo_world
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _seeded_work_types(request):
+    """The work types the migrations seed, present in every database test.
+
+    A transactional test ends by emptying every table, seed rows included. pytest-django runs
+    those after the others, but pytest-xdist's work stealing can hand a worker an ordinary test
+    after one of them, which would then find no work types: put them back first."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction")
+    if transactional or (marker is None and "db" not in request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    if not WorkType.objects.exists():
+        from importlib import import_module
+
+        from django.apps import apps
+
+        import_module("programs.migrations.0002_seed_work_types").seed(apps, None)
+
+
 @pytest.fixture
 def world(db):
     """The fixed cast: a committee with two cells, each assigned a village, and its users —

@@ -24,6 +24,7 @@ from programs.models import (
     Attendance,
     CalendarFeed,
     FormSubmission,
+    IssuedReport,
     LabourSession,
     ReportSettings,
     SessionChange,
@@ -440,13 +441,30 @@ def test_calendar_address_reset_three_times_at_once_resets_once(live_server, cli
 def test_report_header_saved_three_times_at_once_makes_one_row(live_server, client, world):
     browser = Browser(live_server, client, world["officer"])
     path = f"{reverse('programs:report-print')}?committee={world['committee'].pk}"
-    fields = _set(browser.form(path, having="signer_name"), number="15", signer_name="Hoàng Văn A")
+    fields = _set(
+        browser.form(path, having="signer_name"), place="Bình An", signer_name="Hoàng Văn A"
+    )
 
     answers = browser.post_at_once(path, fields)
 
     _answered_alike(answers)
     saved = ReportSettings.objects.get(committee=world["committee"])
-    assert (saved.number, saved.signer_name) == ("15", "Hoàng Văn A")
+    assert (saved.place, saved.signer_name) == ("Bình An", "Hoàng Văn A")
+    assert FormSubmission.objects.filter(token=_token(fields)).count() == 1
+
+
+@live
+def test_report_issued_three_times_at_once_gets_one_number(live_server, client, world):
+    browser = Browser(live_server, client, world["officer"])
+    path = f"{reverse('programs:report-print')}?committee={world['committee'].pk}"
+    fields = _set(browser.form(path, having="proposals"), proposals="- Đề nghị A.", action="issue")
+
+    answers = browser.post_at_once(path, fields)
+
+    _answered_alike(answers)
+    issued = IssuedReport.objects.get()
+    assert (issued.number, issued.proposals) == (1, "- Đề nghị A.")
+    assert answers[0][1].endswith(f"/reports/issued/{world['committee'].pk}/{issued.pk}/")
     assert FormSubmission.objects.filter(token=_token(fields)).count() == 1
 
 
@@ -674,16 +692,16 @@ def _page_tokens(client, page) -> list[str]:
 def test_resent_report_header_changes_nothing_the_second_time(client, world):
     client.force_login(world["officer"])
     url = f"{reverse('programs:report-print')}?committee={world['committee'].pk}"
-    data = {"number": "15", "place": "Lâm Bình", "signer_name": "Hoàng Văn A"}
+    data = {"place": "Lâm Bình", "signer_name": "Hoàng Văn A"}
     data["token"] = _form_token()
     assert client.post(url, data).status_code == 302
-    # Someone else saves a new number after that...
-    ReportSettings.objects.filter(committee=world["committee"]).update(number="20")
+    # Someone else saves a new place after that...
+    ReportSettings.objects.filter(committee=world["committee"]).update(place="Thổ Bình")
 
     again = client.post(url, data)  # ...and then the phone re-sends the first form
 
     assert again.status_code == 302
-    assert ReportSettings.objects.get(committee=world["committee"]).number == "20"
+    assert ReportSettings.objects.get(committee=world["committee"]).place == "Thổ Bình"
 
 
 @pytest.mark.usefixtures("english")
@@ -692,12 +710,12 @@ def test_form_changed_after_sending_is_not_taken_for_a_resend(client, world):
     change is saved rather than answered with "already done"."""
     client.force_login(world["officer"])
     url = f"{reverse('programs:report-print')}?committee={world['committee'].pk}"
-    data = {"number": "15", "signer_name": "Hoàng Văn A", "token": _form_token()}
+    data = {"place": "Bình An", "signer_name": "Hoàng Văn A", "token": _form_token()}
     client.post(url, data)
 
-    client.post(url, {**data, "number": "16"})
+    client.post(url, {**data, "place": "Thổ Bình"})
 
-    assert ReportSettings.objects.get(committee=world["committee"]).number == "16"
+    assert ReportSettings.objects.get(committee=world["committee"]).place == "Thổ Bình"
 
 
 @pytest.mark.usefixtures("english")

@@ -110,6 +110,7 @@ QUERY = {
     ],
     "report-print": [({"committee": "{committee}"}, ["format", "period", "month", "year"])],
     "report-raw-csv": [({"committee": "{committee}"}, ["list", "period", "month", "cell"])],
+    "issued-reports": [({}, ["page"])],
     "report-raw-xlsx": [({"period": "custom", "from": "2026-01-01", "to": "2026-03-31"}, ["to"])],
     "cell-detail": [({}, ["page"])],
     "village-detail": [({}, ["page"])],
@@ -197,6 +198,9 @@ def _real_ids(route: str, cast) -> list[dict[str, str]]:
         return [{"pk": str(cast["cell"].pk)}, {"pk": str(cast["other_cell"].pk)}]
     if route.startswith("villages/"):
         return [{"pk": str(cast["village"].pk)}, {"pk": str(cast["other_village"].pk)}]
+    if route.startswith("reports/issued/"):
+        committee = str(cast["committee"].pk)
+        return [{"committee": committee, "pk": "1"}, {"committee": committee, "pk": "0"}]
     return [{}]
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from programs import selectors
 from programs.forms.fields import MonthField
 from programs.forms.tokens import OneTimeTokenField
-from programs.models import ReportSettings
+from programs.models import ReportSettings, ReportText
 from programs.planning import Month, months_between
 
 
@@ -82,8 +82,8 @@ class ReportSettingsForm(forms.ModelForm):
 
     class Meta:
         model = ReportSettings
+        # No number: a report gets its number when it is issued (services.issuing).
         fields = [
-            "number",
             "place",
             "superior_body",
             "signer_on_behalf",
@@ -92,6 +92,33 @@ class ReportSettingsForm(forms.ModelForm):
             "recipients",
         ]
         widgets = {"recipients": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, defaults=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A blank field prints the default for the committee's kind: show it as the hint.
+        for name, value in (defaults or {}).items():
+            if value and name in self.fields:
+                self.fields[name].widget.attrs["placeholder"] = value
+
+
+class ReportTextForm(forms.ModelForm):
+    """What the office types into the report before printing or issuing it (III.1, III.2)."""
+
+    token = OneTimeTokenField()
+
+    class Meta:
+        model = ReportText
+        fields = ["shortcomings", "proposals"]
+        widgets = {
+            "shortcomings": forms.Textarea(attrs={"rows": 3}),
+            "proposals": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "shortcomings": gettext_lazy(
+                "Printed after the shortcomings the report finds itself; one paragraph a line."
+            ),
+            "proposals": gettext_lazy("One paragraph a line, for example: - Đề nghị …"),
+        }
 
 
 # An unqualified period shows the current month and the five before it: half a year.

@@ -4,7 +4,7 @@ from .demo import DemoRecord
 from .directives import Directive, Weekday
 from .geography import Commune, District, Household, Province, Village, VillageName
 from .organisations import Assignment, CalendarFeed, Member, PartyCell, PartyCommittee, Role
-from .reports import ReportSettings
+from .reports import IssuedReport, ReportSettings, ReportText
 from .sessions import (
     Attendance,
     FormSubmission,
@@ -28,6 +28,7 @@ __all__ = [
     "FormSubmission",
     "FundingSource",
     "Household",
+    "IssuedReport",
     "LabourSession",
     "Member",
     "PartyCell",
@@ -35,6 +36,7 @@ __all__ = [
     "Photo",
     "Province",
     "ReportSettings",
+    "ReportText",
     "Role",
     "SessionChange",
     "Unit",

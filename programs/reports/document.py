@@ -7,6 +7,8 @@ words here are Vietnamese literals rather than translatable strings.
 """
 
 import datetime
+import re
+import unicodedata
 
 from programs.text import vn_number, vnd
 
@@ -140,25 +142,93 @@ def households_sentence(report) -> str:
     return text + "."
 
 
-def document_context(report, committee, settings_obj, today: datetime.date) -> dict:
+# A committee's name starts with the word for its kind; the party organisation it leads (its
+# "đảng bộ") is named by the same place: "Huyện ủy Lâm Bình" leads "Đảng bộ huyện Lâm Bình".
+_BODY_PREFIXES = (
+    ("tỉnh ủy", "ĐẢNG BỘ TỈNH"),
+    ("thành ủy", "ĐẢNG BỘ THÀNH PHỐ"),
+    ("huyện ủy", "ĐẢNG BỘ HUYỆN"),
+    ("thị ủy", "ĐẢNG BỘ THỊ XÃ"),
+    ("quận ủy", "ĐẢNG BỘ QUẬN"),
+    ("đảng ủy", "ĐẢNG BỘ"),
+)
+
+# Who signs, by the issuing committee's kind: a Tỉnh ủy or Huyện ủy signs for its standing
+# committee, a grassroots or agencies' Đảng ủy for the whole committee.
+_ON_BEHALF = {"TU": "T/M BAN THƯỜNG VỤ", "HU": "T/M BAN THƯỜNG VỤ"}
+_ON_BEHALF_DEFAULT = "T/M ĐẢNG ỦY"
+SIGNER_TITLE = "BÍ THƯ"
+
+
+def _fold(text: str) -> str:
+    # "uỷ" and "ủy" are both written; compare on one spelling.
+    return unicodedata.normalize("NFC", text).replace("uỷ", "ủy").replace("UỶ", "ỦY").lower()
+
+
+def party_body_of(committee) -> str:
+    """The party organisation ``committee`` leads, in capitals: "Huyện ủy Lâm Bình" →
+    "ĐẢNG BỘ HUYỆN LÂM BÌNH". A name that does not start with a known kind is kept as it is."""
+    name = " ".join(committee.name.split())
+    folded = _fold(name)
+    for prefix, body in _BODY_PREFIXES:
+        if folded.startswith(prefix + " "):
+            return f"{body} {name[len(prefix) + 1 :].strip()}".upper()
+    return name.upper()
+
+
+def header_defaults(committee) -> dict[str, str]:
+    """The header and signature a committee prints when its office has not typed its own:
+    the superior body (the party organisation of the committee above; none for a committee
+    at the top), the committee's line, who signs on behalf of whom, and the signer's title."""
+    if committee is None:
+        return {"superior_body": "", "signer_on_behalf": _ON_BEHALF_DEFAULT, "signer_title": ""}
+    parent = committee.parent if committee.parent_id else None
+    return {
+        "superior_body": party_body_of(parent) if parent is not None else "",
+        "signer_on_behalf": _ON_BEHALF.get(committee.kind, _ON_BEHALF_DEFAULT),
+        "signer_title": SIGNER_TITLE,
+    }
+
+
+_LUU = re.compile(r"^[-–•\s]*lưu\b", re.IGNORECASE)
+
+
+def recipient_lines(lines: list[str]) -> list[str]:
+    """The "Nơi nhận:" list as printed: each line "- …," and the last "- ….", with "Lưu VP."
+    added unless the office already wrote a "Lưu …" line of its own."""
+    lines = [re.sub(r"^[-–•\s]+", "", line).rstrip(" ,.;") for line in lines]
+    lines = [line for line in lines if line]
+    if not any(_LUU.match(unicodedata.normalize("NFC", line)) for line in lines):
+        lines.append("Lưu VP")
+    return [f"- {line}{'.' if n == len(lines) - 1 else ','}" for n, line in enumerate(lines)]
+
+
+def document_context(
+    report, committee, settings_obj, today: datetime.date, *, texts=None, number=""
+) -> dict:
     """What ``reports/document.html`` shows: the header (superior body, issuing committee,
-    number, place and date) from the committee and its saved ``settings_obj``, then the
-    sections. Call it under ``override("vi")``: the comparison's labels are translated."""
-    superior = settings_obj.superior_body.strip()
-    if not superior and committee is not None and committee.parent_id:
-        superior = committee.parent.name.upper()
+    number, place and date) from the committee and its saved ``settings_obj`` (blank fields
+    take ``header_defaults``), then the sections, with the shortcomings and proposals typed
+    before printing (``texts``: "shortcomings", "proposals"). ``number`` is an issued
+    report's number; without it, a blank to fill in by hand. Call it under
+    ``override("vi")``: the comparison's labels are translated."""
+    defaults = header_defaults(committee)
+    superior = settings_obj.superior_body.strip() or defaults["superior_body"]
     issuer = committee.name if committee is not None else report.scope.label
     abbreviation = committee.abbreviation if committee is not None else "ĐU"
+    texts = texts or {}
     return {
         "report": report,
         "superior_body": superior.upper(),
         "issuer": issuer.upper(),
-        "number_line": document_number(settings_obj.number, abbreviation),
+        "number_line": document_number(str(number or ""), abbreviation),
         "place_date": vietnamese_place_date(settings_obj.place, today),
         "summary_line": summary_line(report),
         "period_words": report.period.document_phrase(),
         "general": general_sentences(report),
         "shortcomings": shortcoming_sentences(report),
+        "shortcomings_typed": _paragraphs(texts.get("shortcomings", "")),
+        "proposals": _paragraphs(texts.get("proposals", "")),
         "by_category": [
             (CATEGORY_WORDS[key], count, workdays)
             for key, _label, count, workdays in report.by_category
@@ -166,5 +236,12 @@ def document_context(report, committee, settings_obj, today: datetime.date) -> d
         "households_sentence": households_sentence(report),
         "comparison": comparison_rows(report),
         "settings": settings_obj,
-        "recipients": settings_obj.recipient_lines,
+        "signer_on_behalf": settings_obj.signer_on_behalf.strip() or defaults["signer_on_behalf"],
+        "signer_title": settings_obj.signer_title.strip() or defaults["signer_title"],
+        "recipients": recipient_lines(settings_obj.recipient_lines),
     }
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Typed text as paragraphs, one per non-empty line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -78,15 +78,24 @@ def pdf_filename(period: Period) -> str:
     return f"bao-cao-{period.slug()}.pdf"
 
 
-def pdf_response(request, period: Period, document_html: str) -> HttpResponse:
-    """The document (its HTML, as the print page shows it) as a PDF download. Only call it
-    when ``available()``."""
+def pdf_bytes(request, document_html: str) -> bytes:
+    """The document (its HTML, as the print page shows it) as PDF bytes, set in the font the
+    print stylesheet ships (static/fonts, loaded through its @font-face rules by the static
+    URL fetcher), so no letter comes from a system font. Only call it when ``available()``."""
     module = load_weasyprint()
     base_url = request.build_absolute_uri("/")
     html = render_to_string("reports/print_pdf.html", {"document": document_html}, request=request)
-    pdf = module.HTML(
+    return module.HTML(
         string=html, base_url=base_url, url_fetcher=_static_url_fetcher(module, base_url)
     ).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(period)}"'
+
+
+def pdf_download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def pdf_response(request, period: Period, document_html: str) -> HttpResponse:
+    """The document as a PDF download. Only call it when ``available()``."""
+    return pdf_download(pdf_bytes(request, document_html), pdf_filename(period))

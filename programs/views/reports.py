@@ -20,17 +20,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from programs import permissions
-from programs.forms.reports import ReportFilterForm, ReportSettingsForm
+from programs.forms.reports import ReportFilterForm, ReportSettingsForm, ReportTextForm
 from programs.forms.tokens import posted_token
 from programs.models import Directive, ReportSettings
-from programs.reports import document, indicators, pdf
+from programs.reports import document, indicators, issued, pdf
 from programs.reports.chart import month_chart
 from programs.reports.figures import build_report
 from programs.reports.periods import PeriodError, parse_period
 from programs.reports.scopes import ScopeError, resolve_directive, resolve_scope
 from programs.reports.writers import FORMATS as EXPORT_FORMATS
 from programs.reports.writers import report_response
-from programs.services import preferences
+from programs.services import issuing, preferences
 
 
 def _read_report(request, form, today, *, language=None):
@@ -152,8 +152,16 @@ def report(request):
             csv_url=f"{base}?{query}&format=csv",
             raw_csv_url=f"{reverse('programs:report-raw-csv')}?{query}",
             raw_xlsx_url=f"{reverse('programs:report-raw-xlsx')}?{query}",
+            register_url=_register_url(request.user, result.scope.committee),
         )
     return render(request, "reports/report.html", context)
+
+
+def _register_url(user, committee) -> str:
+    """The committee's register of issued reports, when the user may read it."""
+    if committee is None or not permissions.can_read_issued_reports(user, committee):
+        return ""
+    return reverse("programs:issued-reports", args=[committee.pk])
 
 
 # --- The printed document -------------------------------------------------------------------
@@ -166,14 +174,15 @@ def _issuing_committee(request, report):
     return permissions.committees_visible_to(request.user).order_by("parent_id", "name").first()
 
 
-def _render_document(request, report, committee, settings_obj, today) -> str:
+def _render_document(
+    request, report, committee, settings_obj, today, *, texts=None, number=""
+) -> str:
     """The document's HTML, always in Vietnamese whatever the interface language."""
     with translation.override("vi"):
-        return render_to_string(
-            "reports/document.html",
-            document.document_context(report, committee, settings_obj, today),
-            request=request,
+        context = document.document_context(
+            report, committee, settings_obj, today, texts=texts, number=number
         )
+        return render_to_string("reports/document.html", context, request=request)
 
 
 def _saved_settings(committee) -> ReportSettings:
@@ -204,13 +213,95 @@ def _save_settings(request, committee, settings_obj) -> ReportSettingsForm | Non
     return None
 
 
+def _typed(text_form) -> dict:
+    return {name: text_form.cleaned_data[name] for name in ReportTextForm.Meta.fields}
+
+
+def _post_texts(request, committee, query, text_obj) -> ReportTextForm | None:
+    """Save the typed shortcomings and proposals; None once saved, else the form."""
+    text_form = ReportTextForm(request.POST, instance=text_obj)
+    if not text_form.is_valid():
+        return text_form
+    issuing.report_text_save(
+        committee=committee,
+        query=query,
+        user=request.user,
+        token=posted_token(request),
+        **_typed(text_form),
+    )
+    messages.success(request, _("The report’s text was saved."))
+    return None
+
+
+def _issue(request, result, committee, settings_obj, today, text_obj):
+    """Issue the report shown with the posted texts: the redirect to the issued report, or the
+    text form with its errors."""
+    text_form = ReportTextForm(request.POST, instance=text_obj)
+    if not text_form.is_valid():
+        return text_form
+    texts = _typed(text_form)
+    query = report_query(result)
+    with translation.override("vi"):
+        summary = document.summary_line(result)
+
+    def make(number):
+        html = _render_document(
+            request, result, committee, settings_obj, today, texts=texts, number=number
+        )
+        content = pdf.pdf_bytes(request, html) if pdf.available() else b""
+        return {
+            "document_html": html,
+            "figures": issued.frozen_figures(result),
+            "pdf": content,
+        }
+
+    try:
+        report = issuing.report_issue(
+            committee=committee,
+            user=request.user,
+            token=posted_token(request),
+            make=make,
+            issued_on=today,
+            query=query,
+            summary=summary[:500],
+            **texts,
+        )
+    except issuing.IssueConflict:
+        text_form.add_error(
+            None, _("Other reports were being issued at the same moment; try again.")
+        )
+        return text_form
+    messages.success(
+        request, _("Report Số %(number)s was issued.") % {"number": report.number_text}
+    )
+    return redirect("programs:issued-report", committee.pk, report.pk)
+
+
+def _print_post(request, result, committee, settings_obj, text_obj, today):
+    """The print page's three forms: the header, the typed texts, and issuing. Returns a
+    response, or the (settings form, text form) to show again with their errors."""
+    action = request.POST.get("action", "settings")
+    print_url = f"{reverse('programs:report-print')}?{report_query(result)}"
+    if action == "issue":
+        outcome = _issue(request, result, committee, settings_obj, today, text_obj)
+        if not isinstance(outcome, ReportTextForm):
+            return outcome
+        return None, outcome
+    if action == "text":
+        text_form = _post_texts(request, committee, report_query(result), text_obj)
+        return redirect(print_url) if text_form is None else (None, text_form)
+    settings_form = _save_settings(request, committee, settings_obj)
+    return redirect(print_url) if settings_form is None else (settings_form, None)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_print(request):
     """The report as a party document: a page preview on screen, A4 on paper, or a PDF.
 
-    POST saves the header and signature for the committee (its officers only), then comes
-    back to the same report.
+    POST (the committee's officers only) saves the header and signature, or the typed
+    shortcomings and proposals, then comes back to the same report; or issues the report shown
+    with the committee's next number and goes to the issued report.
     """
     today = timezone.localdate()
     form = _filter_form(request)
@@ -223,18 +314,26 @@ def report_print(request):
     can_save = committee is not None and permissions.can_plan(request.user, committee)
     settings_obj = _saved_settings(committee)
     query = report_query(result)
+    text_obj = issuing.report_text_for(committee, query)
     print_url = f"{reverse('programs:report-print')}?{query}"
+    settings_form = text_form = None
     if request.method == "POST":
         if not can_save:
             raise PermissionDenied
-        settings_form = _save_settings(request, committee, settings_obj)
-        if settings_form is None:
-            return redirect(print_url)
-    else:
-        settings_form = ReportSettingsForm(instance=settings_obj)
+        outcome = _print_post(request, result, committee, settings_obj, text_obj, today)
+        if not isinstance(outcome, tuple):
+            return outcome
+        settings_form, text_form = outcome
+    defaults = document.header_defaults(committee)
+    if settings_form is None:
+        settings_form = ReportSettingsForm(instance=settings_obj, defaults=defaults)
+    if text_form is None:
+        text_form = ReportTextForm(instance=text_obj)
+    texts = {"shortcomings": text_obj.shortcomings, "proposals": text_obj.proposals}
 
+    register_url = _register_url(request.user, committee)
     fmt = (request.GET.get("format") or "").strip().lower()
-    document_html = _render_document(request, result, committee, settings_obj, today)
+    document_html = _render_document(request, result, committee, settings_obj, today, texts=texts)
     if fmt == "pdf":
         if context["pdf_available"]:
             return pdf.pdf_response(request, result.period, document_html)
@@ -249,6 +348,9 @@ def report_print(request):
         committee=committee,
         document=document_html,
         settings_form=settings_form if can_save else None,
+        text_form=text_form if can_save else None,
+        register_url=register_url,
+        issued_here=issued.issued_for(committee, query) if register_url else [],
         query=query,
         print_url=print_url,
         report_url=f"{reverse('programs:reports')}?{query}",
