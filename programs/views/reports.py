@@ -66,14 +66,23 @@ def _filter_form(request):
     user = request.user
     committees = list(permissions.committees_visible_to(user).order_by("name"))
     directives = list(Directive.objects.order_by("-issued_on", "symbol"))
-    form = ReportFilterForm(request.GET, committees=committees, directives=directives)
+    # Every commune the user's villages were ever in, those a reform ended included.
+    communes = list(
+        permissions.communes_visible_to(user)
+        .select_related("district", "province")
+        .order_by("name", "valid_from")
+    )
+    form = ReportFilterForm(
+        request.GET, committees=committees, directives=directives, communes=communes
+    )
     form.is_valid()  # plain text fields: always valid; the checks add their own errors
     return form
 
 
-def report_query(report) -> str:
-    """The query string that gives ``report`` again (without ``format``)."""
-    params = {report.scope.kind: report.scope.obj.pk}
+def report_query(report, *, committee=None) -> str:
+    """The query string that gives ``report`` again (without ``format``); with ``committee``
+    (an id), the same report for that committee instead: a subtotal's drill-down."""
+    params = {"committee": committee} if committee else {report.scope.kind: report.scope.obj.pk}
     if report.directive is not None:
         params["directive"] = report.directive.pk
     params.update(report.period.as_query())
@@ -148,6 +157,10 @@ def report(request):
             query=query,
             chart=month_chart(result.months),
             visit_rows=_visit_rows(result),
+            subtotal_rows=[
+                (row, f"{base}?{report_query(result, committee=row.key)}")
+                for row in result.subtotals
+            ],
             comparison=indicators.comparison_rows(result),
             print_url=f"{reverse('programs:report-print')}?{query}",
             xlsx_url=f"{base}?{query}&format=xlsx",
