@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import pgettext
 from openpyxl import load_workbook
 
 from programs.models import Attendance, Commune, LabourSession, Village, VillageName
@@ -168,6 +169,25 @@ def test_unknown_commune_is_404_even_for_an_admin(client, world):
 # --- The same village in 2022 and in 2026 ---------------------------------------------------
 
 
+def test_village_scope_is_named_as_the_village_was_in_the_period(client, world, reform):
+    _old, new = reform
+    # Renamed at the reform too: the 2022 report still names it as it was.
+    VillageName.objects.filter(village=world["village"]).update(name="Phiêng Luông Cũ")
+    _held(world, D(2022, 5, 14))
+    client.force_login(world["secretary"])
+    params = {"village": world["village"].pk, "period": "year"}
+    old_report = _report(client.get(URL, {**params, "year": 2022}))
+    assert old_report.scope.label == (
+        "thôn Phiêng Luông Cũ, xã Bình An, huyện Lâm Bình, tỉnh Tuyên Quang"
+    )
+    assert old_report.totals.held == 1
+    assert _report(client.get(URL, {**params, "year": 2026})).scope.label == (
+        "thôn Phiêng Luông, xã Bình An, tỉnh Tuyên Quang"
+    )
+    client.force_login(world["secretary2"])  # the other cell's secretary never went there
+    assert client.get(URL, {**params, "year": 2022}).status_code == 404
+
+
 def test_village_rows_name_the_commune_and_district_of_the_session_date(client, world, reform):
     _held(world, D(2022, 5, 14))
     _held(world, D(2026, 3, 7))
@@ -220,8 +240,6 @@ def test_exports_and_document_name_the_places_as_they_were(client, world, reform
     # The report's workbook: the village sheet and the households sheet.
     book = load_workbook(io.BytesIO(consume(client.get(URL, {**params, "format": "xlsx"}))))
     with translation.override("vi"):
-        from django.utils.translation import pgettext
-
         villages_sheet = book[pgettext("report sheet", "By village")]
         households_sheet = book[pgettext("report sheet", "Households helped")]
     village_cells = {row[0] for row in villages_sheet.iter_rows(values_only=True)}

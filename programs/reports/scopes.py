@@ -1,12 +1,12 @@
 """Who a report is about: a committee with the cells below it, one cell, one commune or one
 village — always within what the user may see."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from programs import permissions
-from programs.models import Directive
+from programs.models import Directive, VillageName
 
 from .figures import ReportScope
 from .places import in_commune_on_session_date
@@ -62,12 +62,29 @@ def _cell_scope(cell) -> ReportScope:
 
 
 def _village_scope(user, village) -> ReportScope:
+    # The former names with their communes, for ``name_for_period`` (one query).
+    prefetch_related_objects(
+        [village],
+        Prefetch(
+            "names",
+            queryset=VillageName.objects.select_related(
+                "commune__district__province", "commune__province"
+            ),
+        ),
+    )
     return ReportScope(
         kind="village",
         obj=village,
         session_filter=Q(village=village, cell__in=_visible_cells(user)),
         label=str(village),
     )
+
+
+def name_for_period(scope: ReportScope, period) -> None:
+    """Name a village scope as the village was at the period's end: "thôn Phiêng Luông, xã Bình
+    An, huyện Lâm Bình, tỉnh Tuyên Quang" for 2022, whatever it is called today."""
+    if scope.kind == "village":
+        scope.label = scope.obj.label_on(period.end)
 
 
 def _commune_scope(user, pk: int) -> ReportScope:

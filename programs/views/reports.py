@@ -27,7 +27,12 @@ from programs.reports import document, indicators, pdf
 from programs.reports.chart import month_chart
 from programs.reports.figures import build_report
 from programs.reports.periods import PeriodError, parse_period
-from programs.reports.scopes import ScopeError, resolve_directive, resolve_scope
+from programs.reports.scopes import (
+    ScopeError,
+    name_for_period,
+    resolve_directive,
+    resolve_scope,
+)
 from programs.reports.writers import FORMATS as EXPORT_FORMATS
 from programs.reports.writers import report_response
 from programs.services import preferences
@@ -56,6 +61,7 @@ def _read_report(request, form, today, *, language=None):
         return None
     if directive is not None:
         scope.required_per_month = directive.sessions_per_month
+    name_for_period(scope, period)
     if language is None:
         return build_report(scope, period, directive, today=today)
     with translation.override(language):
