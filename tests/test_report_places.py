@@ -169,8 +169,8 @@ def test_unknown_commune_is_404_even_for_an_admin(client, world):
 # --- The same village in 2022 and in 2026 ---------------------------------------------------
 
 
-def test_village_scope_is_named_as_the_village_was_in_the_period(client, world, reform):
-    _old, new = reform
+@pytest.mark.usefixtures("reform")
+def test_village_scope_is_named_as_the_village_was_in_the_period(client, world):
     # Renamed at the reform too: the 2022 report still names it as it was.
     VillageName.objects.filter(village=world["village"]).update(name="Phiêng Luông Cũ")
     _held(world, D(2022, 5, 14))
