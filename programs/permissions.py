@@ -112,6 +112,14 @@ def committee_subtree_ids(committee_id: int) -> frozenset[int]:
     return _descendants({committee_id}, _committee_children())
 
 
+def committee_branches(committee_id: int) -> tuple[frozenset[int], dict[int, frozenset[int]]]:
+    """The committee's subtree, and for each committee directly below it, that one's subtree
+    (one query): what a higher committee's report adds up by subordinate."""
+    children = _committee_children()
+    branches = {pk: _descendants({pk}, children) for pk in children.get(committee_id, ())}
+    return _descendants({committee_id}, children), branches
+
+
 def scope_for(user) -> Scope:
     """The user's scope, computed once per request and cached on the user object."""
     cached = getattr(user, "_civic_scope", None)
@@ -266,6 +274,23 @@ def villages_visible_to(user) -> QuerySet:
                 "home_village_id"
             )
         )
+    )
+
+
+def communes_visible_to(user) -> QuerySet:
+    """Communes a user may report on: every commune for a superuser (those that ended in a
+    reform included); otherwise the communes the user's villages belong to today or belonged
+    to under a former name (``VillageName``), so an officer still reaches the pre-2025 commune
+    their villages were in."""
+    scope = scope_for(user)
+    if scope.all:
+        return Commune.objects.all()
+    if scope.is_empty:
+        return Commune.objects.none()
+    villages = villages_visible_to(user).values("id")
+    return Commune.objects.filter(
+        Q(pk__in=Village.objects.filter(pk__in=villages).values("commune_id"))
+        | Q(pk__in=VillageName.objects.filter(village__in=villages).values("commune_id"))
     )
 
 
@@ -433,6 +458,15 @@ def get_issued_report_or_404(user, committee_pk, pk):
             committee=committee, pk=pk
         )
     except (IssuedReport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_commune_or_404(user, pk) -> Commune:
+    try:
+        return (
+            communes_visible_to(user).select_related("district", "province", "successor").get(pk=pk)
+        )
+    except (Commune.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -124,7 +124,15 @@ def test_workbook_matches_row_by_row_totals(report_dataset, params):
     titles = [vi(title, "report sheet") for title in ("Summary", "By category", "By level")]
     titles += [
         vi(title, "report sheet")
-        for title in ("Work done", "Funding", "Households helped", "By cell", "By village")
+        for title in (
+            "Work done",
+            "Funding",
+            "Households helped",
+            # The dataset's committee has a subordinate committee: its subtotals come first.
+            "By subordinate committee",
+            "By cell",
+            "By village",
+        )
     ]
     titles.append(vi("By month", "report sheet"))
     assert book.sheetnames == titles
@@ -191,7 +199,8 @@ def test_every_sheet_opens_with_title_scope_period_and_a_frozen_bold_header(repo
     with translation.override("vi"):
         period_label = report.period.label
         title = _("Report on cadres and party members working with the people")
-    assert len(book.worksheets) == 9
+    # Nine sheets, and the subtotals of the dataset's subordinate committee.
+    assert len(book.worksheets) == 10
     for sheet in book.worksheets:
         # Four lines above the table: title, scope, period, the cadence rule in words.
         assert sheet.freeze_panes == "A7", sheet.title
@@ -238,7 +247,7 @@ def test_report_page_hands_its_report_to_the_export(client, report_dataset, fmt)
     if fmt == "csv":
         assert csv_rows(body)[1] == ["Đảng ủy Cơ quan Chính quyền huyện"]
     else:
-        assert len(load_workbook(io.BytesIO(body)).worksheets) == 9
+        assert len(load_workbook(io.BytesIO(body)).worksheets) == 10  # with the subtotals
 
 
 def test_report_export_runs_no_query(report_dataset, django_assert_num_queries):

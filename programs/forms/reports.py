@@ -48,11 +48,24 @@ class ReportFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2026"}),
     )
     cell = forms.CharField(required=False, widget=forms.HiddenInput)
-    commune = forms.CharField(required=False, widget=forms.HiddenInput)
+    commune = forms.CharField(
+        label=gettext_lazy("Commune"),
+        required=False,
+        help_text=gettext_lazy(
+            "Instead of a committee: the sessions held in the commune's villages while they "
+            "belonged to it, communes that ended in a reform included."
+        ),
+    )
     village = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, committees, directives, **kwargs):
+    def __init__(self, *args, committees, directives, communes=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if communes:
+            self.fields["commune"].widget = forms.Select(
+                choices=[("", "—")] + [(str(c.pk), c.label_with_context) for c in communes]
+            )
+        else:
+            self.fields["commune"].widget = forms.HiddenInput()
         self.fields["committee"].widget = forms.Select(
             choices=[("", _("My committee"))] + [(str(c.pk), c.name) for c in committees]
         )

@@ -239,6 +239,14 @@ class Commune(FoldedNameModel, ValidityPeriodModel, TimeStampedModel):
         return ValidationError(message, code="commune_dissolved")
 
     @property
+    def name_with_district(self) -> str:
+        """ "xã Bình An, huyện Lâm Bình", or "xã Bình An" for a commune with no district (since
+        1/7/2025): how report tables name a village's commune."""
+        if self.district_id:
+            return f"{self}, {self.district}"
+        return str(self)
+
+    @property
     def full_name(self) -> str:
         """ "xã Bình An, huyện Lâm Bình, tỉnh Tuyên Quang" (the district only while it existed)."""
         parts = [str(self)]
@@ -324,6 +332,13 @@ class Village(FoldedNameModel, TimeStampedModel):
             if record.is_valid_on(day):
                 return record.name, record.commune
         return self.name, self.commune
+
+    def place_label(self, former: "VillageName | None" = None) -> str:
+        """ "thôn Phiêng Luông, xã Bình An, huyện Lâm Bình": the village, its commune and (while
+        it existed) its district, in the official order, under the former name ``former`` or,
+        without one, as they are today."""
+        name, commune = (former.name, former.commune) if former else (self.name, self.commune)
+        return f"{self.KIND_WORDS[self.kind]} {name}, {commune.name_with_district}"
 
     def label_on(self, day: datetime.date) -> str:
         """ "thôn Phiêng Luông, xã Bình An, huyện Lâm Bình, tỉnh Tuyên Quang" as on ``day``."""

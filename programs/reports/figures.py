@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from programs.models import (
@@ -30,6 +30,7 @@ from programs.models import (
     PartyCell,
     Unit,
     Village,
+    VillageName,
     WorkOutput,
     WorkType,
 )
@@ -39,6 +40,7 @@ from . import cadence
 from .directives import DirectiveTree, directive_tree
 from .indicators import category_label
 from .periods import Period
+from .places import former_name_id
 
 HELD = LabourSession.Status.HELD
 CONFIRMED = LabourSession.LogStatus.CONFIRMED
@@ -73,6 +75,9 @@ class ReportScope:
     committee: object | None = None
     # Cells listed even without a session in the period (judged on their assignments).
     listed_cells: Q = field(default_factory=lambda: Q(pk__in=[]))
+    # A committee's subordinate committees, each with its own subtree: the report adds its
+    # cells up by subordinate (``subtotals``).
+    subordinates: dict[int, frozenset[int]] = field(default_factory=dict)
 
 
 @dataclass(kw_only=True)
@@ -96,6 +101,8 @@ class Row(StatusCounts):
     workdays: Decimal = ZERO
     months_met: int = 0
     months_counted: int = 0
+    # The cell's committee (per-cell rows only): what the subtotals group by.
+    committee_id: int | None = None
 
 
 @dataclass
@@ -162,6 +169,17 @@ class Report:
         """The cadence rule in words, shown under the figure."""
         return cadence.RULE
 
+    # For a committee with subordinate committees: a ``subtotals.Subtotal`` per subordinate,
+    # and the rows of the committee's own cells (``cells`` has every cell; see ``subtotals``).
+    subtotals: list = field(default_factory=list)
+    own_cells: list[Row] | None = None
+
+    @property
+    def cells_shown(self) -> list[Row]:
+        """The cells a page lists one by one: the committee's own when its subordinates are
+        given as subtotals, else every cell."""
+        return self.cells if self.own_cells is None else self.own_cells
+
     @property
     def cadence_rate(self) -> float | None:
         if not self.cells_counted:
@@ -201,6 +219,10 @@ def build_report(
             if len(reports) > 1
             else _build(scope, [period.previous_year()], tree, today=today)[0]
         )
+    # Imported here: ``subtotals`` builds on this module's ``Row``.
+    from .subtotals import attach
+
+    attach(report)
     return report
 
 
@@ -223,8 +245,10 @@ class _Figures:
     def cell(self, pk) -> Row:
         return self.cells.setdefault(pk, Row(pk, ""))
 
-    def village(self, pk) -> Row:
-        return self.villages.setdefault(pk, Row(pk, ""))
+    def village(self, pk, place) -> Row:
+        """The row of a village under one name and commune (``place``: the former name's id,
+        None for today's): a village a reform moved gets a row for each."""
+        return self.villages.setdefault((pk, place), Row((pk, place), ""))
 
     def month(self, month: Month) -> Row:
         return self.months.setdefault(month, Row(month, month.label))
@@ -254,14 +278,24 @@ def _build(
     confirmed = sessions.filter(status=HELD, log_status=CONFIRMED)
     figures = [_Figures(p) for p in periods]
     # Every grouped query tags its rows with the index of their period, "w".
-    _add_sessions(figures, sessions.annotate(w=_which(periods)))
+    _add_sessions(figures, sessions.annotate(w=_which(periods), place=former_name_id()))
     on_session_date = _which(periods, "session__date")
     attendance = Attendance.objects.filter(session__in=confirmed.values("id"))
     _add_visits_by_group(figures, attendance.annotate(w=on_session_date))
-    _add_visits_by_row(figures, attendance.annotate(w=on_session_date))
+    _add_visits_by_row(
+        figures,
+        attendance.annotate(
+            w=on_session_date, place=former_name_id("session__village_id", "session__date")
+        ),
+    )
     outputs = WorkOutput.objects.filter(session__in=confirmed.values("id"))
     _add_outputs(figures, outputs.annotate(w=on_session_date))
-    _add_households(figures, outputs.filter(household__isnull=False).annotate(w=on_session_date))
+    _add_households(
+        figures,
+        outputs.filter(household__isnull=False).annotate(
+            w=on_session_date, place=former_name_id("household__village_id", "session__date")
+        ),
+    )
     cells, villages = _names(scope, figures)
     # The assignments of every cell named, over both periods, in one query.
     spans = cadence.assignment_spans(
@@ -280,6 +314,7 @@ def _add_sessions(figures: list[_Figures], sessions) -> None:
             "w",
             "cell_id",
             "village_id",
+            "place",
             "status",
             "log_status",
             y=ExtractYear("date"),
@@ -295,7 +330,12 @@ def _add_sessions(figures: list[_Figures], sessions) -> None:
     ):
         f = figures[row["w"]]
         month = _month_of(row)
-        targets = [f.totals, f.cell(row["cell_id"]), f.village(row["village_id"]), f.month(month)]
+        targets = [
+            f.totals,
+            f.cell(row["cell_id"]),
+            f.village(row["village_id"], row["place"]),
+            f.month(month),
+        ]
         if row["status"] == HELD:
             field_name = "held" if row["log_status"] == CONFIRMED else "held_unconfirmed"
         else:
@@ -339,6 +379,7 @@ def _add_visits_by_row(figures: list[_Figures], attendance) -> None:
             "w",
             "session__cell_id",
             "session__village_id",
+            "place",
             y=ExtractYear("session__date"),
             m=ExtractMonth("session__date"),
         )
@@ -348,7 +389,7 @@ def _add_visits_by_row(figures: list[_Figures], attendance) -> None:
         f = figures[row["w"]]
         for target in (
             f.cell(row["session__cell_id"]),
-            f.village(row["session__village_id"]),
+            f.village(row["session__village_id"], row["place"]),
             f.month(_month_of(row)),
         ):
             target.visits += row["n"]
@@ -393,7 +434,8 @@ def _add_households(figures: list[_Figures], outputs) -> None:
             "household_id",
             "household__head_name",
             "household__status",
-            "household__village__name",
+            "household__village_id",
+            "place",
         )
         .annotate(n=Count("id"), value=Sum("value_vnd"))
         .order_by("household__village__name", "household__head_name")
@@ -401,7 +443,9 @@ def _add_households(figures: list[_Figures], outputs) -> None:
         figures[row["w"]].households.append(
             {
                 "name": row["household__head_name"],
-                "village": row["household__village__name"],
+                "village_id": row["household__village_id"],
+                "place": row["place"],
+                "village": "",  # named in _label_rows, as the village was then
                 "status": row["household__status"],
                 "status_label": status_labels[row["household__status"]],
                 "outputs": row["n"],
@@ -413,13 +457,22 @@ def _add_households(figures: list[_Figures], outputs) -> None:
 def _names(scope: ReportScope, figures: list[_Figures]) -> tuple[dict, list]:
     """The cells (by id) and villages the figures name, and the cells the scope lists."""
     cell_ids = {pk for f in figures for pk in f.cells}
-    village_ids = {pk for f in figures for pk in f.villages}
+    village_ids = {pk for f in figures for pk, _place in f.villages}
+    village_ids |= {household["village_id"] for f in figures for household in f.households}
     cells = {
         cell.pk: cell for cell in PartyCell.objects.filter(Q(pk__in=cell_ids) | scope.listed_cells)
     }
     villages = list(
         Village.objects.filter(pk__in=village_ids)
-        .prefetch_related("names__commune__district__province", "names__commune__province")
+        .prefetch_related(
+            # One query for the former names with their communes, however many.
+            Prefetch(
+                "names",
+                queryset=VillageName.objects.select_related(
+                    "commune__district__province", "commune__province"
+                ),
+            )
+        )
         .select_related("commune__district__province", "commune__province")
     )
     return cells, villages
@@ -485,16 +538,22 @@ def _report(scope, tree, f: _Figures, cells, villages, spans, today) -> Report:
 
 
 def _label_rows(f: _Figures, cells, villages) -> None:
-    """Every listed cell gets a row; cells are named, villages as they were at the period's
-    end."""
+    """Every listed cell gets a row; cells are named, villages (and households' villages) as
+    they were on their sessions' dates: village, commune and district, in the official order."""
     for pk in cells:
         f.cell(pk)
     for pk, row in f.cells.items():
         row.label = cells[pk].name if pk in cells else str(pk)
+        row.committee_id = cells[pk].committee_id if pk in cells else None
+    labels = {}
     for village in villages:
-        if village.pk in f.villages:
-            name, commune = village.placement_on(f.period.end)
-            f.villages[village.pk].label = f"{village.KIND_WORDS[village.kind]} {name}, {commune}"
+        labels[(village.pk, None)] = village.place_label()
+        for former in village.names.all():
+            labels[(village.pk, former.pk)] = village.place_label(former)
+    for key, row in f.villages.items():
+        row.label = labels[key]
+    for household in f.households:
+        household["village"] = labels[(household["village_id"], household["place"])]
 
 
 def _cadence(f: _Figures, rows: list[Row], spans, months, today) -> tuple[int, int]:

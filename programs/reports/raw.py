@@ -64,6 +64,7 @@ ATTENDANCE_COLUMNS = [
     (gettext_lazy("Date"), 12),
     (gettext_lazy("Party cell"), 30),
     (gettext_lazy("Village"), 24),
+    (gettext_lazy("Commune"), 40),
     (gettext_lazy("Full name"), 28),
     (gettext_lazy("Category"), 28),
     (gettext_lazy("Level"), 16),
@@ -76,6 +77,7 @@ OUTPUT_COLUMNS = [
     (gettext_lazy("Date"), 12),
     (gettext_lazy("Party cell"), 30),
     (gettext_lazy("Village"), 24),
+    (gettext_lazy("Commune"), 40),
     (gettext_lazy("Work type"), 32),
     (gettext_lazy("Description"), 40),
     (gettext_lazy("Quantity"), 12),
@@ -248,10 +250,11 @@ class RawLists:
         return model.objects.filter(session__in=self.held.values("id"))
 
     def _session_columns(self, row) -> list:
-        """The first columns of an attendance or output row: its session (``HELD_FIELDS``)."""
+        """The first columns of an attendance or output row: its session (``HELD_FIELDS``), its
+        village and commune as they were on the session's date."""
         day = row["session__date"]
-        village = self.places.on(row["session__village_id"], day)[0]
-        return [row["session_id"], day, row["session__cell__name"], village]
+        village, commune = self.places.on(row["session__village_id"], day)
+        return [row["session_id"], day, row["session__cell__name"], village, commune]
 
     def _attendance_rows(self) -> Iterator[list]:
         rows = (

@@ -1,14 +1,15 @@
 """Who a report is about: a committee with the cells below it, one cell, one commune or one
 village — always within what the user may see."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from programs import permissions
-from programs.models import Commune, Directive, Village
+from programs.models import Directive, VillageName
 
 from .figures import ReportScope
+from .places import in_commune_on_session_date
 
 
 class ScopeError(ValueError):
@@ -61,6 +62,16 @@ def _cell_scope(cell) -> ReportScope:
 
 
 def _village_scope(user, village) -> ReportScope:
+    # The former names with their communes, for ``name_for_period`` (one query).
+    prefetch_related_objects(
+        [village],
+        Prefetch(
+            "names",
+            queryset=VillageName.objects.select_related(
+                "commune__district__province", "commune__province"
+            ),
+        ),
+    )
     return ReportScope(
         kind="village",
         obj=village,
@@ -69,32 +80,27 @@ def _village_scope(user, village) -> ReportScope:
     )
 
 
+def name_for_period(scope: ReportScope, period) -> None:
+    """Name a village scope as the village was at the period's end: "thôn Phiêng Luông, xã Bình
+    An, huyện Lâm Bình, tỉnh Tuyên Quang" for 2022, whatever it is called today."""
+    if scope.kind == "village":
+        scope.label = scope.obj.label_on(period.end)
+
+
 def _commune_scope(user, pk: int) -> ReportScope:
-    commune = (
-        Commune.objects.select_related("district", "province")
-        .filter(Q(villages__in=permissions.villages_visible_to(user)))
-        .distinct()
-        .filter(pk=pk)
-        .first()
-    )
-    if commune is None:
-        raise Http404
+    # Any commune the user's villages were ever in, those that ended in the 2025 reform too.
+    commune = permissions.get_commune_or_404(user, pk)
     return ReportScope(
         kind="commune",
         obj=commune,
-        # Sessions in villages that belong to the commune now or belonged to it then.
-        session_filter=Q(
-            village__in=Village.objects.filter(
-                Q(commune=commune) | Q(names__commune=commune)
-            ).values("id"),
-            cell__in=_visible_cells(user),
-        ),
+        # Sessions in villages that belonged to the commune on the session's date.
+        session_filter=in_commune_on_session_date(commune) & Q(cell__in=_visible_cells(user)),
         label=commune.full_name,
     )
 
 
 def _committee_scope(committee) -> ReportScope:
-    committee_ids = permissions.committee_subtree_ids(committee.pk)
+    committee_ids, branches = permissions.committee_branches(committee.pk)
     return ReportScope(
         kind="committee",
         obj=committee,
@@ -102,6 +108,7 @@ def _committee_scope(committee) -> ReportScope:
         label=str(committee),
         committee=committee,
         listed_cells=Q(committee_id__in=committee_ids, active=True),
+        subordinates=branches,
     )
 
 

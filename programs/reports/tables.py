@@ -35,6 +35,7 @@ SHEETS = {
     "outputs": lambda: pgettext("report sheet", "Work done"),
     "funding": lambda: pgettext("report sheet", "Funding"),
     "households": lambda: pgettext("report sheet", "Households helped"),
+    "subtotals": lambda: pgettext("report sheet", "By subordinate committee"),
     "cells": lambda: pgettext("report sheet", "By cell"),
     "villages": lambda: pgettext("report sheet", "By village"),
     "months": lambda: pgettext("report sheet", "By month"),
@@ -187,8 +188,31 @@ def _rows_table(key: str, first_header: str, rows, *, cadence=False) -> Table:
     return Table(SHEETS[key](), headers, widths, body)
 
 
+def _subtotals_table(report: Report) -> Table:
+    """One row per subordinate committee (its whole subtree), one for the committee's own
+    cells, and the total: the same figures as the report's own totals."""
+    headers = [_("Subordinate committee"), *(str(header) for _a, header in COUNT_COLUMNS)]
+    headers += [_("Party cells"), _("Cells meeting the cadence"), _("Cells counted")]
+    body = [
+        [row.label, *_counts(row), row.cells, row.cells_meeting_cadence, row.cells_counted]
+        for row in report.subtotals
+    ]
+    own = report.own_cells or []
+    own_counts = [sum(values) for values in zip(*map(_counts, own), strict=True)]
+    body.append(
+        [_("Cells of the committee itself"), *(own_counts or [0] * len(COUNT_COLUMNS)), len(own)]
+    )
+    all_rows = [*report.subtotals, *own]
+    totals = [sum(values) for values in zip(*map(_counts, all_rows), strict=True)]
+    body.append([_("Total"), *totals, len(report.cells)])
+    widths = [44] + [14] * (len(COUNT_COLUMNS) + 3)
+    return Table(SHEETS["subtotals"](), headers, widths, body)
+
+
 def report_tables(report: Report) -> list[Table]:
-    """The report's tables in their file order, labelled in the active language."""
+    """The report's tables in their file order, labelled in the active language. A committee
+    with subordinate committees gets a sheet of subtotals before the sheet of every cell."""
+    subtotals = [_subtotals_table(report)] if report.subtotals else []
     return [
         _summary_table(report),
         _categories_table(report),
@@ -196,6 +220,7 @@ def report_tables(report: Report) -> list[Table]:
         _outputs_table(report),
         _funding_table(report),
         _households_table(report),
+        *subtotals,
         _rows_table("cells", _("Party cell"), report.cells, cadence=True),
         _rows_table("villages", _("Village"), report.villages),
         _rows_table("months", _("Month"), report.months),

@@ -27,7 +27,12 @@ from programs.reports import document, indicators, issued, pdf
 from programs.reports.chart import month_chart
 from programs.reports.figures import build_report
 from programs.reports.periods import PeriodError, parse_period
-from programs.reports.scopes import ScopeError, resolve_directive, resolve_scope
+from programs.reports.scopes import (
+    ScopeError,
+    name_for_period,
+    resolve_directive,
+    resolve_scope,
+)
 from programs.reports.writers import FORMATS as EXPORT_FORMATS
 from programs.reports.writers import report_response
 from programs.services import issuing, preferences
@@ -54,6 +59,7 @@ def _read_report(request, form, today, *, language=None):
         form.add_error(None, str(error))
     if form.errors:
         return None
+    name_for_period(scope, period)
     if language is None:
         return build_report(scope, period, directive, today=today)
     with translation.override(language):
@@ -64,14 +70,23 @@ def _filter_form(request):
     user = request.user
     committees = list(permissions.committees_visible_to(user).order_by("name"))
     directives = list(Directive.objects.order_by("-issued_on", "symbol"))
-    form = ReportFilterForm(request.GET, committees=committees, directives=directives)
+    # Every commune the user's villages were ever in, those a reform ended included.
+    communes = list(
+        permissions.communes_visible_to(user)
+        .select_related("district", "province")
+        .order_by("name", "valid_from")
+    )
+    form = ReportFilterForm(
+        request.GET, committees=committees, directives=directives, communes=communes
+    )
     form.is_valid()  # plain text fields: always valid; the checks add their own errors
     return form
 
 
-def report_query(report) -> str:
-    """The query string that gives ``report`` again (without ``format``)."""
-    params = {report.scope.kind: report.scope.obj.pk}
+def report_query(report, *, committee=None) -> str:
+    """The query string that gives ``report`` again (without ``format``); with ``committee``
+    (an id), the same report for that committee instead: a subtotal's drill-down."""
+    params = {"committee": committee} if committee else {report.scope.kind: report.scope.obj.pk}
     if report.directive is not None:
         params["directive"] = report.directive.pk
     params.update(report.period.as_query())
@@ -146,6 +161,10 @@ def report(request):
             query=query,
             chart=month_chart(result.months),
             visit_rows=_visit_rows(result),
+            subtotal_rows=[
+                (row, f"{base}?{report_query(result, committee=row.key)}")
+                for row in result.subtotals
+            ],
             comparison=indicators.comparison_rows(result),
             print_url=f"{reverse('programs:report-print')}?{query}",
             xlsx_url=f"{base}?{query}&format=xlsx",
