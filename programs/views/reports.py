@@ -313,6 +313,9 @@ def _print_post(request, result, committee, settings_obj, text_obj, today):
     return redirect(print_url) if settings_form is None else (settings_form, None)
 
 
+# Long: one page with three forms (the header settings, the typed sections III.1 and III.2,
+# issuing) and three renderings (screen, A4, PDF); each branch is a line or two and calls a
+# helper, and reading them together shows what the page does.
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_print(request):

@@ -199,9 +199,14 @@
     if (!sync || !window.indexedDB) {
       return;
     }
+    // On the sign-in page, online, nobody's kept pages may be shown until someone signs in:
+    // the next person on this phone may not be the last one.
+    var signingIn = !user && navigator.onLine && document.getElementById("login-form");
     var ready = user
       ? sync.setMeta({ user: user, lang: document.documentElement.lang })
-      : Promise.resolve();
+      : signingIn
+        ? sync.setMeta({ user: "" })
+        : Promise.resolve();
     ready
       .then(sendQueued)
       .then(keepPages)

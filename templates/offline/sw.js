@@ -15,8 +15,6 @@ var STATIC_CACHE = "civic-static-" + VERSION;
 var STATIC_PREFIX = "{{ static_prefix }}";
 var PRECACHE = {{ precache }};
 var OFFLINE_PAGES = {{ offline_pages }};
-// A page kept on the phone is shown when the network has not answered in this time.
-var PAGE_TIMEOUT_MS = 8000;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
@@ -109,27 +107,16 @@ function offlinePage() {
   });
 }
 
+// The network first; a kept copy or the offline page only when it fails. Not on a slow
+// answer: the copy is kept per person, and only a failed network makes sure the person last
+// signed in on this phone is still the one looking.
 function navigate(request) {
   var url = request.url.split("#")[0];
-  var network = fetch(request);
-  var timeout = new Promise(function (resolve) {
-    setTimeout(resolve, PAGE_TIMEOUT_MS);
-  });
-  // The network first. When it fails, or is too slow and a kept copy exists, the copy.
-  return Promise.race([network, timeout.then(function () { return null; })])
-    .then(function (response) {
-      if (response) {
-        return response;
-      }
-      return keptPage(url).then(function (kept) {
-        return kept || network;
-      });
-    })
-    .catch(function () {
-      return keptPage(url).then(function (kept) {
-        return kept || offlinePage();
-      });
+  return fetch(request).catch(function () {
+    return keptPage(url).then(function (kept) {
+      return kept || offlinePage();
     });
+  });
 }
 
 self.addEventListener("fetch", function (event) {
