@@ -324,14 +324,12 @@ def session_log_people(request, pk):
     query = request.GET.get("search", "")[:120].replace("\x00", "")
     listed = [pk for pk in request.GET.getlist("listed") if _is_number(pk)]
     found = selectors.find_members(session, query, exclude=listed) if session.can_be_logged else []
-    log = selectors.LogData(members=found)
     attendance = AttendanceForm(members=found, workdays={}, found_ids={m.pk for m in found})
     return render(
         request,
         "sessions/includes/log_people_found.html",
         {
             "session": session,
-            "log": log,
             "attendance_form": attendance,
             "query": query,
             "found": found,
