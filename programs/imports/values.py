@@ -8,7 +8,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from programs.text import fold, nfc
+from programs.text import fold, nfc, vn_date
 
 
 class CellError(ValueError):
@@ -32,7 +32,7 @@ def text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return vn_date(value)
     return _SPACES.sub(" ", nfc(str(value).replace("\x00", ""))).strip()
 
 

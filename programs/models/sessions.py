@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -461,7 +462,7 @@ class WorkOutput(models.Model):
 
 
 def photo_upload_to(instance, filename):
-    day = instance.session.date if instance.session_id else datetime.date.today()
+    day = instance.session.date if instance.session_id else timezone.localdate()
     return f"sessions/{day:%Y/%m}/{instance.session_id or 'new'}/{filename}"
 
 
