@@ -267,8 +267,9 @@ def _context(facts: NewsFacts) -> dict:
 def _paragraphs(text: str) -> list[str]:
     """Template output as paragraphs: blank lines separate them, other line breaks and runs of
     spaces are the template's layout, not the text's."""
-    blocks = re.split(r"\n\s*\n", text.strip())
-    return [" ".join(block.split()) for block in blocks if block.strip()]
+    blocks = re.split(r"\n[ \t]*\n", text.strip())
+    # Not str.split(): it would also break the no-break space that keeps "15.000.000 đ" whole.
+    return [" ".join(re.split(r"[ \t\n]+", block.strip())) for block in blocks if block.strip()]
 
 
 def compose(facts: NewsFacts) -> NewsText:
