@@ -71,4 +71,4 @@ class NewsEditForm(VersionForm, _CoverageFields):
 
 
 class ShareForm(VersionForm):
-    """"Công khai" or "Thu hồi": only the version of the draft and the one-time token."""
+    """ "Công khai" or "Thu hồi": only the version of the draft and the one-time token."""

@@ -118,9 +118,9 @@ def _places(facts: NewsFacts, sources: NewsSources) -> None:
         name, commune = session.village.placement_on(session.date)
         villages.append((session.village.KIND_WORDS[session.village.kind], name))
         communes.append(str(commune))
-        committee = sources.commune_committees.get(
-            commune.pk
-        ) or sources.commune_committees.get(session.village.commune_id)
+        committee = sources.commune_committees.get(commune.pk) or sources.commune_committees.get(
+            session.village.commune_id
+        )
         if committee is not None:
             partners.append(committee.name)
         village_cell = sources.village_cells.get(session.village_id)

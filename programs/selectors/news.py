@@ -20,8 +20,8 @@ from programs.models import (
 __all__ = [
     "NewsSources",
     "news_candidates",
-    "news_draft_for",
     "news_draft_by_token",
+    "news_draft_for",
     "news_sources",
 ]
 
@@ -80,9 +80,7 @@ def news_sources(session_ids, *, first=None) -> NewsSources:
             Prefetch("attendances", queryset=Attendance.objects.select_related("member")),
             Prefetch(
                 "outputs",
-                queryset=WorkOutput.objects.select_related("work_type", "household").order_by(
-                    "id"
-                ),
+                queryset=WorkOutput.objects.select_related("work_type", "household").order_by("id"),
             ),
             Prefetch("photos", queryset=Photo.objects.order_by("created_at", "id")),
         )

@@ -83,6 +83,7 @@ class _NewsPage:
                 self.draft.language,
             )
         same_day = [c.pk for c in self.candidates if c.date == self.session.date]
+        same_day.sort(key=lambda pk: pk != self.session.pk)  # the page's own session first
         photos = [p.pk for p in self.photos if p.session_id in same_day][:SHARE_PHOTOS]
         return _Coverage(same_day, photos, NewsDraft.Language.VIETNAMESE)
 
@@ -109,15 +110,17 @@ class _NewsPage:
         """The text the page, the form and the downloads hold: the saved draft unless the
         person composed again from the logs."""
         if self.draft is not None and not self.recomposed:
-            return {"headline": self.draft.headline, "lead": self.draft.lead, "body": self.draft.body}
+            return {
+                "headline": self.draft.headline,
+                "lead": self.draft.lead,
+                "body": self.draft.body,
+            }
         return {"headline": self.text.headline, "lead": self.text.lead, "body": self.text.body}
 
     def edit_form(self, data=None) -> NewsEditForm:
         initial = {**self.shown, **self.coverage.__dict__}
         initial["version"] = self.draft.version if self.draft else 0
-        return NewsEditForm(
-            data, initial=initial, candidates=self.candidates, photos=self.photos
-        )
+        return NewsEditForm(data, initial=initial, candidates=self.candidates, photos=self.photos)
 
 
 def _is_confirmed(session) -> bool:
@@ -339,4 +342,3 @@ def share_photo(request, token, number):
     response["X-Robots-Tag"] = "noindex"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
