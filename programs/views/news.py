@@ -298,30 +298,31 @@ def share_card(request, token):
     # The edited headline and lead when they name nobody private; else the composed ones.
     headline = draft.headline if check.is_public(draft.headline) else text.headline
     lead = draft.lead if check.is_public(draft.lead) else text.lead
-    with translation.override(draft.language):
-        response = render(
-            request,
-            "news/share.html",
-            {
-                "draft": draft,
-                "facts": facts,
-                "headline": headline,
-                "lead": lead,
-                "figures": facts.figures,
-                "works": [f"{w.text} ({w.quantity_text})" for w in facts.works],
-                "person_visits": vn_number(facts.person_visits),
-                "workdays": vn_number(facts.workdays),
-                "villages": composer.join_words(
-                    [f"{kind} {name}" for kind, name in facts.villages], draft.language
-                ),
-                "page_url": request.build_absolute_uri(),
-                "image_url": request.build_absolute_uri(
-                    reverse("programs:share-photo", args=[draft.share_token, 1])
-                )
-                if facts.figures
-                else "",
-            },
-        )
+    with translation.override(draft.language):  # units in the item's language, as its text
+        works = [f"{w.text} ({w.quantity_text})" for w in facts.works]
+    response = render(
+        request,
+        "news/share.html",
+        {
+            "draft": draft,
+            "facts": facts,
+            "headline": headline,
+            "lead": lead,
+            "figures": facts.figures,
+            "works": works,
+            "person_visits": vn_number(facts.person_visits),
+            "workdays": vn_number(facts.workdays),
+            "villages": composer.join_words(
+                [f"{kind} {name}" for kind, name in facts.villages], draft.language
+            ),
+            "page_url": request.build_absolute_uri(),
+            "image_url": request.build_absolute_uri(
+                reverse("programs:share-photo", args=[draft.share_token, 1])
+            )
+            if facts.figures
+            else "",
+        },
+    )
     # Search engines stay out: a revoked card must not live on in their caches (link
     # previews in Zalo and Facebook read the Open Graph tags all the same).
     response["X-Robots-Tag"] = "noindex"
