@@ -340,6 +340,15 @@ def test_outsiders_get_404_and_read_only_users_403(client, world, logged):
     assert client.get(url).status_code == 302  # to the login page
 
 
+def test_a_host_commune_reads_the_session_but_not_its_news(client, world, logged):
+    host_committee = factories.committee(name="Đảng ủy xã Bình An", commune=world["commune"])
+    host = factories.user("host", role="host", target=host_committee)
+    signed_in(client, host)
+    assert client.get(logged.get_absolute_url()).status_code == 200
+    assert client.get(_news_url(logged)).status_code == 404
+    assert client.post(_news_url(logged), {"action": "save"}).status_code == 404
+
+
 def test_the_session_page_links_the_news_page_once_confirmed(client, world, logged):
     session = factories.world_session(world, date=DAY + datetime.timedelta(days=7))
     signed_in(client, world["officer"])

@@ -285,7 +285,9 @@ def _published(token):
         raise Http404
     ids = [s.pk for s in draft.sessions.all()]
     sources = news_selectors.news_sources(ids, first=draft.session_id)
-    photos = list(draft.photos.all())[:SHARE_PHOTOS]
+    # Only photos of sessions still confirmed: a reopened log's photos leave the card with it.
+    confirmed = {s.pk for s in sources.sessions}
+    photos = [p for p in draft.photos.all() if p.session_id in confirmed][:SHARE_PHOTOS]
     facts = composer.news_facts(sources, photos=photos, language=draft.language)
     return draft, sources, facts
 
