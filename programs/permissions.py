@@ -337,6 +337,25 @@ def can_review_log(user, session: LabourSession) -> bool:
     return can_manage_session(user, session)
 
 
+def can_read_news(user, session: LabourSession) -> bool:
+    """A session's news page: people of its cell's committee or the cell itself (officers,
+    viewers, the cell's secretary). A host reads the session, not the committee's news, which
+    may combine other sessions of that committee."""
+    return can_view_cell(user, session.cell)
+
+
+def can_write_news(user, session: LabourSession) -> bool:
+    """Edit and save a session's news item: the cell's secretary and the officers who manage
+    the cell (those who may write its log)."""
+    return can_log_session(user, session)
+
+
+def can_publish_news(user, session: LabourSession) -> bool:
+    """Turn the public share card on ("Công khai") or off ("Thu hồi"): officers only, as a
+    public page speaks for the committee."""
+    return can_manage_session(user, session)
+
+
 def can_see_reviews(user) -> bool:
     """The list of logs waiting for confirmation: officers (who act on it) and viewers (who
     follow it read-only); a cell secretary has their own cell on the overview instead."""
@@ -424,6 +443,17 @@ def get_session_for_log_or_404(user, pk, *, queryset=None) -> LabourSession:
     """The session ``pk`` if the user may see it (else 404), and 403 unless they may log it."""
     session = get_session_or_404(user, pk, queryset=queryset)
     if not can_log_session(user, session):
+        raise PermissionDenied
+    return session
+
+
+def get_session_for_news_or_404(user, pk, *, write: bool = False, queryset=None):
+    """The session ``pk`` for its news page: 404 unless the user may read its news, and with
+    ``write`` 403 unless they may also edit it."""
+    session = get_session_or_404(user, pk, queryset=queryset)
+    if not can_read_news(user, session):
+        raise Http404
+    if write and not can_write_news(user, session):
         raise PermissionDenied
     return session
 

@@ -152,3 +152,25 @@ def process_upload(upload, *, keep_location: bool = False) -> ProcessedPhoto:
         thumbnail=ContentFile(_encode(upright, max_side=400, exif=None), name=f"{name}-thumb.jpg"),
         taken_on=taken_on,
     )
+
+
+# The public copy of a photo on a share card: small enough that a card with two photos stays
+# well under 200 KB on a phone's first load, large enough for Zalo's and Facebook's previews.
+PUBLIC_COPY_SIDE = 720
+PUBLIC_COPY_QUALITY = 70
+
+
+def public_copy(file) -> bytes | None:
+    """A smaller JPEG of a stored photo, without any metadata (the GPS position a photo kept on
+    purpose stays private). None when the file cannot be read."""
+    try:
+        with file.storage.open(file.name, "rb") as handle:
+            image = Image.open(handle)
+            image.load()
+    except (FileNotFoundError, OSError, ValueError, UnidentifiedImageError):
+        return None
+    copy = image.convert("RGB")
+    copy.thumbnail((PUBLIC_COPY_SIDE, PUBLIC_COPY_SIDE), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    copy.save(buffer, format="JPEG", quality=PUBLIC_COPY_QUALITY, optimize=True, progressive=True)
+    return buffer.getvalue()

@@ -15,6 +15,7 @@ from programs.views import (
 )
 from programs.views import imports as import_views
 from programs.views import logbook as log_views
+from programs.views import news as news_views
 from programs.views import photos as photo_views
 from programs.views import reports as report_views
 from programs.views import reviews as review_views
@@ -51,6 +52,14 @@ urlpatterns = [
         "sessions/<int:pk>/photos/<int:photo_id>/",
         photo_views.session_photo,
         name="session-photo",
+    ),
+    path("sessions/<int:pk>/news/", news_views.session_news, name="session-news"),
+    # Public, without sign-in: a published news item's share card and its photos.
+    path("share/<str:token>/", news_views.share_card, name="share-card"),
+    path(
+        "share/<str:token>/photos/<int:number>.jpg",
+        news_views.share_photo,
+        name="share-photo",
     ),
     path("reviews/", review_views.review_list, name="reviews"),
     path("compliance/", compliance.compliance, name="compliance"),

@@ -91,6 +91,8 @@ HOUSEHOLDS = [
     ("Bản Khiển", "Bàn Thị Dịu", H.POOR, "Người cao tuổi sống một mình"),
     ("Khuổi Củng", "Ma Văn Lường", H.NEAR_POOR, ""),
 ]
+# The households that agreed to be named in news items: the article names ông Quan Văn Thính.
+PUBLISHABLE_HOUSEHOLDS = {"Quan Văn Thính"}
 
 # The agency cells of Đảng ủy Cơ quan Chính quyền huyện, each with its village and members
 # (full name, category, level, party member, position). The first member is the secretary.
@@ -573,7 +575,11 @@ def _load_geography(ledger: _Ledger):
             Household,
             f"household:{head_name}",
             lookup={"village": villages[village_name], "head_name": head_name},
-            values={"status": status, "note": note},
+            values={
+                "status": status,
+                "note": note,
+                "publishable": head_name in PUBLISHABLE_HOUSEHOLDS,
+            },
         )
     return villages, households
 
@@ -893,7 +899,8 @@ def _demo_log_status(offset: int, index: int) -> str:
     """Past months' logs are confirmed; this month's wait for confirmation; last month one
     log waits and one was returned, so /reviews/ and the secretary's page have something."""
     Log = LabourSession.LogStatus
-    if offset == 0 or (offset == -1 and index == 1):
+    # Not one of the article's day (cells 0-2): its news item combines three confirmed logs.
+    if offset == 0 or (offset == -1 and index == 3):
         return Log.SUBMITTED
     if offset == -1 and index == 4:
         return Log.RETURNED

@@ -781,3 +781,20 @@ def test_token_from_another_session_given_to_a_service_is_refused(world, planned
         )
     other.refresh_from_db()
     assert (other.status, other.version) == ("planned", 1)
+
+
+@live
+def test_news_item_saved_three_times_at_once_is_saved_once(live_server, client, world):
+    from programs.models import NewsDraft
+
+    session = _held(world, LogStatus.CONFIRMED)
+    browser = Browser(live_server, client, world["officer"])
+    path = reverse("programs:session-news", args=[session.pk])
+    fields = _set(browser.form(path, having="headline"), headline="Tin bài", action="save")
+
+    answers = browser.post_at_once(path, fields)
+
+    _answered_alike(answers)
+    draft = NewsDraft.objects.get(session=session)
+    assert (draft.headline, draft.version) == ("Tin bài", 1)
+    assert FormSubmission.objects.filter(token=_token(fields)).count() == 1

@@ -237,7 +237,7 @@ def test_a_rerun_keeps_everything_people_entered(db):
     )
 
     # A demo session people confirmed, and one they added a photo to.
-    submitted = LabourSession.objects.filter(cell=cells[1], log_status="submitted").first()
+    submitted = LabourSession.objects.filter(cell=cells[3], log_status="submitted").first()
     logbook.session_log_confirm(session=submitted, user=officer, version=submitted.version)
     returned = LabourSession.objects.get(log_status="returned")
     logbook.session_log_save(

@@ -252,13 +252,13 @@ class VillageAdmin(
 class HouseholdAdmin(
     ScopedAdmin, ValueHistoryMixin, PlaceLabelMixin, FoldedSearchMixin, admin.ModelAdmin
 ):
-    list_display = ["head_name", "status", "village", "commune", "note"]
-    list_filter = ["status", "village__commune"]
+    list_display = ["head_name", "status", "village", "commune", "publishable", "note"]
+    list_filter = ["status", "publishable", "village__commune"]
     list_select_related = ["village__commune"]
     search_fields = ["head_name", "note"]
     folded_search_fields = ("search_name", "village__search_name")
     autocomplete_fields = ["village"]
-    fields = ["village", "head_name", "status", "note"]
+    fields = ["village", "head_name", "status", "publishable", "note"]
 
     @admin.display(description=_("commune"), ordering="village__commune__name")
     def commune(self, household):

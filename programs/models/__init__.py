@@ -3,6 +3,7 @@
 from .demo import DemoRecord
 from .directives import Directive, Weekday
 from .geography import Commune, District, Household, Province, Village, VillageName
+from .news import NewsDraft
 from .organisations import Assignment, CalendarFeed, Member, PartyCell, PartyCommittee, Role
 from .reports import IssuedReport, ReportSettings, ReportText
 from .sessions import (
@@ -31,6 +32,7 @@ __all__ = [
     "IssuedReport",
     "LabourSession",
     "Member",
+    "NewsDraft",
     "PartyCell",
     "PartyCommittee",
     "Photo",

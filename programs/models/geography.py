@@ -390,6 +390,13 @@ class Household(FoldedNameModel, TimeStampedModel):
         _("status"), max_length=16, choices=Status.choices, default=Status.ORDINARY
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+    # Off by default: a household is named in news items and on public share cards only when
+    # it agreed to it (the source article names ông Quan Văn Thính); otherwise it is counted.
+    publishable = models.BooleanField(
+        _("may be named in news"),
+        default=False,
+        help_text=_("The household agreed to be named in news items and public share cards."),
+    )
 
     class Meta:
         verbose_name = _("household")

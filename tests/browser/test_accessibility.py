@@ -3,17 +3,48 @@ and in English, with no errors in the browser console."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from programs.models import Directive, LabourSession, PartyCell, PartyCommittee, Village
+from programs.models import (
+    Directive,
+    LabourSession,
+    PartyCell,
+    PartyCommittee,
+    Photo,
+    Village,
+)
 from programs.planning import Month
+from programs.reports import news as composer
+from programs.selectors.news import news_sources
+from programs.services import news as news_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 WIDTHS = [1280, 360]
 LANGUAGES = ["vi", "en"]
+
+
+def _news_pages() -> tuple[str, str]:
+    """The news page of the demo's article session, and its share card, published."""
+    article = Photo.objects.filter(caption__startswith="Cán bộ, đảng viên").latest("pk").session
+    officer = get_user_model().objects.get(username="officer")
+    text = composer.compose(composer.news_facts(news_sources([article.pk])))
+    news_services.news_draft_save(
+        session=article,
+        user=officer,
+        version=0,
+        data=news_services.NewsInput(
+            headline=text.headline,
+            lead=text.lead,
+            body=text.body,
+            photo_ids=list(article.photos.values_list("pk", flat=True)),
+        ),
+    )
+    draft = news_services.news_share_publish(session=article, user=officer, version=1)
+    return f"/sessions/{article.pk}/news/", f"/share/{draft.share_token}/"
 
 
 def _pages():
@@ -27,7 +58,10 @@ def _pages():
     village = Village.objects.get(name="Phiêng Luông")
     directive = Directive.objects.get(symbol__contains="54")
     next_month = Month.of(timezone.localdate()).next()
+    news_page, share_card = _news_pages()
     return [
+        (None, share_card),
+        ("officer", news_page),
         (None, "/accounts/login/"),
         (None, "/offline/"),
         ("officer", "/"),
