@@ -81,4 +81,6 @@ def session_changed(change: SessionChange) -> int:
     else:
         people = recipients.secretaries(session.cell_id)
     people = recipients.without(people, change.user)
-    return enqueue(kind, people, subject=subject, due_at=now, session=session)
+    # The comment as written then: a later confirmation clears it from the session.
+    context = {"comment": change.reason} if kind == K.LOG_RETURNED else {}
+    return enqueue(kind, people, subject=subject, due_at=now, session=session, context=context)

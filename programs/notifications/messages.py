@@ -78,7 +78,8 @@ def _details(kind: str, session, context: dict) -> list[str]:
     if kind in (K.LOG_LATE, K.LOG_LATE_ESCALATED):
         lines.append(_("Nobody has submitted who came and what was done yet."))
     if kind == K.LOG_RETURNED:
-        lines.append(_("The officer's comment: %(comment)s") % {"comment": session.review_comment})
+        comment = context.get("comment", session.review_comment)
+        lines.append(_("The officer's comment: %(comment)s") % {"comment": comment})
     if kind in (K.SESSION_REMINDER, K.SESSION_CREATED) and session.planned_work:
         lines.append(_("Planned work: %(work)s") % {"work": session.planned_work})
     return lines
