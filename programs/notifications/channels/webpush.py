@@ -6,6 +6,7 @@ Off unless ``VAPID_PUBLIC_KEY`` and ``VAPID_PRIVATE_KEY`` are set. The payload i
 """
 
 import json
+import os
 
 from django.conf import settings
 
@@ -19,6 +20,19 @@ GONE = {404, 410}
 
 def vapid_configured() -> bool:
     return bool(settings.VAPID_PUBLIC_KEY and settings.VAPID_PRIVATE_KEY)
+
+
+def vapid_key():
+    """The site's VAPID key from ``VAPID_PRIVATE_KEY``: base64url (raw, as ``vapid --gen`` and
+    ``web-push generate-vapid-keys`` print it, or DER), PEM text, or a PEM file's path."""
+    from py_vapid import Vapid
+
+    key = settings.VAPID_PRIVATE_KEY.strip()
+    if key.startswith("-----BEGIN"):
+        return Vapid.from_pem(key.encode())
+    if os.path.isfile(key):
+        return Vapid.from_file(key)
+    return Vapid.from_string(key)
 
 
 class WebPushChannel(ChannelBackend):
@@ -38,6 +52,7 @@ class WebPushChannel(ChannelBackend):
             ensure_ascii=False,
         )
         subscriptions = list(PushSubscription.objects.filter(user=notification.recipient_user))
+        key = vapid_key()
         errors = []
         for subscription in subscriptions:
             try:
@@ -47,7 +62,7 @@ class WebPushChannel(ChannelBackend):
                         "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
                     },
                     data=payload,
-                    vapid_private_key=settings.VAPID_PRIVATE_KEY,
+                    vapid_private_key=key,
                     vapid_claims={"sub": settings.VAPID_SUBJECT},
                     ttl=settings.WEBPUSH_TTL,
                     timeout=10,
