@@ -17,6 +17,7 @@ from programs.models import (
     NotificationKind,
     NotificationPreference,
     NotificationRules,
+    PushSubscription,
     UserProfile,
 )
 from programs.notifications import sender
@@ -414,3 +415,52 @@ def test_session_page_shows_what_was_sent_scoped(world, people, clock, client):
     client.force_login(world["secretary"])
     own = client.get(session.get_absolute_url()).context["sent_notices"]
     assert own and {n.recipient_user_id for n in own} == {world["secretary"].pk}
+
+
+def test_password_reset_by_email_in_vietnamese(world, client):
+    user = world["secretary"]
+    user.email = "secretary@example.vn"
+    user.save()
+    assert "Quên mật khẩu?" in client.get(reverse("login")).content.decode()
+    response = client.post(reverse("password_reset"), {"email": "secretary@example.vn"})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert message.to == ["secretary@example.vn"]
+    assert message.subject == "Lao động cùng Nhân dân: đặt mật khẩu mới"
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", message.body).group(1)
+    page = client.get(link, follow=True)
+    assert page.context["validlink"]
+    form_url = page.redirect_chain[-1][0]
+    response = client.post(
+        form_url, {"new_password1": "Lao-dong-2027!", "new_password2": "Lao-dong-2027!"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Lao-dong-2027!")
+    # An unknown address: the same answer, no mail.
+    mail.outbox.clear()
+    client.post(reverse("password_reset"), {"email": "nobody@example.vn"})
+    assert mail.outbox == []
+
+
+def test_push_subscription_endpoint(world, client, settings):
+    url = reverse("programs:push-subscribe")
+    fields = {"endpoint": "https://push.example.vn/abc", "p256dh": "BKey", "auth": "secret"}
+    assert client.post(url, fields).status_code == 302  # to the login page
+    client.force_login(world["secretary"])
+    assert client.post(url, fields).status_code == 400  # Web Push is off: no keys
+    settings.VAPID_PUBLIC_KEY = "public"
+    settings.VAPID_PRIVATE_KEY = "private"
+    assert client.get(url).status_code == 405
+    assert client.post(url, {**fields, "endpoint": "http://127.0.0.1/x"}).status_code == 400
+    assert client.post(url, {**fields, "auth": ""}).status_code == 400
+    assert client.post(url, fields).status_code == 204
+    assert client.post(url, fields).status_code == 204  # the same browser again: one row
+    [row] = PushSubscription.objects.all()
+    assert (row.user, row.endpoint) == (world["secretary"], fields["endpoint"])
+    page = client.get(reverse("programs:notification-settings"))
+    assert page.context["push_count"] == 1
+    assert b"push-subscribe.js" in page.content
+    removed = client.post(reverse("programs:push-unsubscribe"), {"endpoint": row.endpoint})
+    assert removed.status_code == 204
+    assert not PushSubscription.objects.exists()
