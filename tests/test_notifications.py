@@ -464,3 +464,34 @@ def test_push_subscription_endpoint(world, client, settings):
     removed = client.post(reverse("programs:push-unsubscribe"), {"endpoint": row.endpoint})
     assert removed.status_code == 204
     assert not PushSubscription.objects.exists()
+
+
+def test_the_command_says_what_it_did_and_loops(world, people, clock, monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    factories.world_session(world, date=datetime.date(2027, 3, 13))
+    clock.now = at(datetime.date(2027, 3, 12), 8)
+    out = io.StringIO()
+    call_command("send_notifications", stdout=out)
+    # The reminder (secretary: e-mail and app; a member: e-mail), February's idle cells (officer).
+    assert out.getvalue().startswith("Notifications: planned 5, sent 5,")
+    # --loop: a round, a pause, a round… (stopped here after the second pause).
+    pauses = []
+
+    def sleep(seconds):
+        pauses.append(seconds)
+        if len(pauses) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("time.sleep", sleep)
+    # Between rounds the command drops stale connections; the test's own must stay open.
+    monkeypatch.setattr(
+        "programs.management.commands.send_notifications.close_old_connections", lambda: None
+    )
+    out = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        call_command("send_notifications", "--loop", "--interval", "30", stdout=out)
+    assert pauses == [30, 30]
+    assert out.getvalue().count("Notifications: planned 0, sent 0,") == 2

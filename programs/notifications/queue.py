@@ -50,8 +50,8 @@ def enqueue(
     context: dict | None = None,
 ) -> int:
     """Queue ``kind`` for ``people`` on every channel that reaches them; ``subject`` names the
-    object in the key ("s12", "c3:2026-11", "s12:change40"). Returns the rows offered (rows
-    already there are left alone)."""
+    object in the key ("s12", "c3:2026-11", "s12:change40"). Returns how many rows are new
+    (rows already there are left alone)."""
     if not people:
         return 0
     off = disabled_for(people)
@@ -80,7 +80,11 @@ def enqueue(
                     expires_at=expires_at,
                 )
             )
-    # A row whose key exists (planned before, or by a run at the same moment) is skipped by
-    # the database itself: ON CONFLICT DO NOTHING on both PostgreSQL and SQLite.
+    # Rows planned before are left out here (to count only new ones); a row a run at the same
+    # moment inserts is skipped by the database itself: ON CONFLICT DO NOTHING.
+    existing = set(
+        Notification.objects.filter(key__in=[row.key for row in rows]).values_list("key", flat=True)
+    )
+    rows = [row for row in rows if row.key not in existing]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
