@@ -495,3 +495,86 @@ def test_the_command_says_what_it_did_and_loops(world, people, clock, monkeypatc
         call_command("send_notifications", "--loop", "--interval", "30", stdout=out)
     assert pauses == [30, 30]
     assert out.getvalue().count("Notifications: planned 0, sent 0,") == 2
+
+
+def test_failures_are_shown_to_administrators_only(world, people, clock, client, monkeypatch):
+    from programs.notifications.channels import email as email_channel
+
+    def broken(self, *args, **kwargs):
+        raise OSError("relay denied")
+
+    monkeypatch.setattr(email_channel.EmailMultiAlternatives, "send", broken)
+    factories.world_session(world, date=datetime.date(2027, 3, 13))
+    clock.now = at(datetime.date(2027, 3, 12), 8)
+    clock.run()
+    failing = Notification.objects.filter(channel="email").first()
+    changelist = reverse("admin:programs_notification_changelist")
+    change = reverse("admin:programs_notification_change", args=[failing.pk])
+    client.force_login(world["admin"])
+    page = client.get(changelist, {"status__exact": "pending"})
+    assert "relay denied" in page.content.decode()
+    assert client.get(change).status_code == 200
+    # Read-only: no add page, no saving a change.
+    assert client.get(reverse("admin:programs_notification_add")).status_code == 403
+    client.post(change, {"status": "sent"})
+    failing.refresh_from_db()
+    assert failing.status == "pending"
+    # An officer (staff, in the office group or not) does not see them.
+    officer = world["officer"]
+    officer.is_staff = True
+    officer.save()
+    client.force_login(officer)
+    assert client.get(changelist).status_code == 403
+    assert client.get(change).status_code in (403, 404)
+
+
+def test_pages_need_a_sign_in(client, db):
+    for name in ("notifications", "notification-settings"):
+        response = client.get(reverse(f"programs:{name}"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    assert client.get(reverse("programs:notifications-mark-read")).status_code == 302
+
+
+def test_moved_and_postponed_sessions_are_announced_once(world, people, clock):
+    officer = world["officer"]
+    session = factories.world_session(world, date=datetime.date(2027, 3, 13))
+    sessions.session_update(
+        session=session, user=officer, version=1, date=datetime.date(2027, 3, 14)
+    )
+    clock.run()
+    session.refresh_from_db()
+    replacement = sessions.session_postpone(
+        session=session,
+        user=officer,
+        reason="Mưa lớn",
+        version=session.version,
+        new_date=datetime.date(2027, 3, 21),
+    )
+    clock.run()
+    member = {subject: n for (to, subject), n in _mails().items() if to == "lien@example.vn"}
+    assert member == {
+        "Buổi lao động dời sang ngày 14/03/2027": 1,
+        "Buổi lao động ngày 14/03/2027 tạm hoãn": 1,
+    }
+    moved = next(m for m in mail.outbox if m.subject.startswith("Buổi lao động dời"))
+    assert "Lịch cũ: ngày 13/03/2027." in moved.body
+    postponed = next(m for m in mail.outbox if "tạm hoãn" in m.subject)
+    assert "Lý do: Mưa lớn" in postponed.body and "Ngày mới: 21/03/2027." in postponed.body
+    # The replacement is reminded of in its turn, like any planned session.
+    clock.now = at(datetime.date(2027, 3, 20), 8)
+    clock.run()
+    assert ("lien@example.vn", "Nhắc lịch: buổi lao động ngày 21/03/2027") in _mails()
+    assert replacement.date == datetime.date(2027, 3, 21)
+
+
+def test_a_notice_about_a_session_changed_again_before_sending_is_not_sent(world, people, clock):
+    """Created, then cancelled before the sender ran: only the cancellation goes out."""
+    officer = world["officer"]
+    session = _create(world, datetime.date(2027, 3, 13), officer)
+    sessions.session_cancel(session=session, user=officer, reason="Trùng lịch", version=1)
+    clock.run()
+    assert _mails("13/03/2027") == {
+        ("secretary@example.vn", "Labour session of 13/03/2027 cancelled"): 1,
+        ("lien@example.vn", "Buổi lao động ngày 13/03/2027 bị hủy"): 1,
+    }

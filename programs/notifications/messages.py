@@ -26,6 +26,8 @@ class Message:
     subject: str
     lines: list[str] = field(default_factory=list)
     url: str = ""
+    # The same page without the site's address: the in-app list links within the site.
+    path: str = ""
     text: str = ""
     html: str = ""
     unsubscribe_url: str = ""
@@ -115,7 +117,7 @@ def build(notification: Notification) -> Message:
             session = notification.session
             subject, lines = _session_subject(notification.kind, session, notification.context)
             path = _session_path(notification.kind, session)
-        message = Message(subject=subject, lines=lines, url=absolute(path))
+        message = Message(subject=subject, lines=lines, url=absolute(path), path=path)
         message.unsubscribe_url = absolute(
             reverse("programs:notification-unsubscribe", args=[make_token(notification)])
         )

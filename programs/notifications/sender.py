@@ -143,7 +143,7 @@ def deliver(notification: Notification, now: datetime.datetime, worker: str) -> 
         last_error="",
         subject=message.subject[:300],
         body="\n".join(message.lines),
-        link=message.url[:500],
+        link=message.path[:500],
     )
     return S.SENT
 
