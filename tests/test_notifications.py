@@ -204,7 +204,7 @@ def test_a_late_log_reminder_goes_any_time_after_its_day_until_the_log_arrives(
     assert _mails("27/02/2027") == {}
     assert set(
         Notification.objects.filter(session=session).values_list("last_error", flat=True)
-    ) == {"the log arrived"}
+    ) == {"Không gửi: đã có kết quả."}
 
 
 def test_log_sign_off_notices(world, people, clock):

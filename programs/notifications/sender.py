@@ -19,9 +19,11 @@ import logging
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from programs.models import LabourSession, Notification, NotificationKind
 
@@ -75,34 +77,45 @@ def claim(now: datetime.datetime, worker: str, limit: int = BATCH) -> list[int]:
     return ids
 
 
+# Why a row was not sent, as administrators read it in the admin site (in the site's language).
+SKIP_REASONS = {
+    "expired": _("Not sent: the session had started."),
+    "cancelled": _("Not sent: the session was cancelled."),
+    "not_planned": _("Not sent: the session is no longer planned."),
+    "log_arrived": _("Not sent: the log arrived."),
+    "reviewed": _("Not sent: the log was already reviewed."),
+    "turned_off": _("Not sent: the recipient turned this off."),
+    "no_channel": _("Not sent: the channel is not configured."),
+}
+
 _LATE = (K.LOG_LATE, K.LOG_LATE_ESCALATED)
 _SESSION_NOTICES = (K.SESSION_CREATED, K.SESSION_MOVED, K.SESSION_REMINDER)
 
 
 def why_not(notification: Notification, now: datetime.datetime) -> str:
-    """The reason not to send ``notification`` now, or "" to send it."""
+    """The reason not to send ``notification`` now (a key of SKIP_REASONS), or "" to send it."""
     if notification.expires_at and now >= notification.expires_at:
-        return "expired: the session has started"
+        return "expired"
     session = notification.session
     if session is not None:
         if session.status == LabourSession.Status.CANCELLED and (
             notification.kind != K.SESSION_CANCELLED
         ):
-            return "the session was cancelled"
+            return "cancelled"
         if notification.kind in _SESSION_NOTICES and not session.is_open:
-            return "the session is no longer planned"
+            return "not_planned"
         if notification.kind in _LATE and (
             session.log_status not in rules.NO_LOG or session.status not in ("planned", "held")
         ):
-            return "the log arrived"
+            return "log_arrived"
         if notification.kind == K.LOG_SUBMITTED and (
             session.log_status != LabourSession.LogStatus.SUBMITTED
         ):
-            return "the log was already reviewed"
+            return "reviewed"
     if not is_enabled(notification):
-        return "turned off by the recipient"
+        return "turned_off"
     if not channel(notification.channel).is_configured():
-        return "the channel is not configured"
+        return "no_channel"
     return ""
 
 
@@ -116,7 +129,9 @@ def deliver(notification: Notification, now: datetime.datetime, worker: str) -> 
     """Send one claimed row; returns its new status."""
     reason = why_not(notification, now)
     if reason:
-        _finish(notification, worker, status=S.SKIPPED, last_error=reason)
+        with translation.override(settings.LANGUAGE_CODE):
+            text = str(SKIP_REASONS[reason])
+        _finish(notification, worker, status=S.SKIPPED, last_error=text)
         return S.SKIPPED
     try:
         message = build(notification)
