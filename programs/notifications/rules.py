@@ -24,6 +24,7 @@ from django.utils import timezone
 from programs import permissions
 from programs.models import (
     LabourSession,
+    Notification,
     NotificationKind,
     NotificationRules,
     PartyCell,
@@ -88,13 +89,25 @@ def session_start(session: LabourSession) -> datetime.datetime:
     )
 
 
+def _planned_already(kinds, sessions) -> set[tuple[int, str, datetime.datetime]]:
+    """(session, kind, due) of the notices planned before for these sessions, in one query: a
+    run every few minutes skips them without asking for their recipients again. (Whoever
+    joins the cell after a notice fell due is not sent that one.)"""
+    return set(
+        Notification.objects.filter(kind__in=kinds, session__in=sessions).values_list(
+            "session_id", "kind", "due_at"
+        )
+    )
+
+
 def plan_reminders(now: datetime.datetime, book: RuleBook) -> int:
     today = timezone.localdate(now)
-    sessions = (
+    sessions = list(
         LabourSession.objects.planned()
         .between(today, today + datetime.timedelta(days=book.longest_lead))
         .select_related("cell")
     )
+    done = _planned_already([K.SESSION_REMINDER], sessions)
     queued = 0
     for session in sessions:
         start = session_start(session)
@@ -105,7 +118,7 @@ def plan_reminders(now: datetime.datetime, book: RuleBook) -> int:
             for days in sorted(offsets, reverse=True)
         ]
         due = [moment for moment in due if moment <= now < start]
-        if not due:
+        if not due or (session.pk, K.SESSION_REMINDER, due[-1]) in done:
             continue
         # The nearest reminder only: after downtime one message, not two at once.
         queued += enqueue(
@@ -122,7 +135,7 @@ def plan_reminders(now: datetime.datetime, book: RuleBook) -> int:
 def plan_late_logs(now: datetime.datetime, book: RuleBook) -> int:
     today = timezone.localdate(now)
     lookback = datetime.timedelta(days=settings.NOTIFY_LATE_LOG_LOOKBACK_DAYS)
-    sessions = (
+    sessions = list(
         LabourSession.objects.filter(
             status__in=[LabourSession.Status.PLANNED, LabourSession.Status.HELD],
             log_status__in=NO_LOG,
@@ -130,17 +143,18 @@ def plan_late_logs(now: datetime.datetime, book: RuleBook) -> int:
         .between(today - lookback, today - datetime.timedelta(days=1))
         .select_related("cell__committee")
     )
+    done = _planned_already([K.LOG_LATE, K.LOG_LATE_ESCALATED], sessions)
     queued = 0
     for session in sessions:
         counts = book.for_committee(session.cell.committee_id)
         late = morning_of(session.date + datetime.timedelta(days=counts.late_log_days))
-        if late <= now:
+        if late <= now and (session.pk, K.LOG_LATE, late) not in done:
             people = recipients.secretaries(session.cell_id)
             queued += enqueue(
                 K.LOG_LATE, people, subject=f"s{session.pk}", due_at=late, session=session
             )
         escalate = morning_of(session.date + datetime.timedelta(days=counts.escalate_days))
-        if escalate <= now:
+        if escalate <= now and (session.pk, K.LOG_LATE_ESCALATED, escalate) not in done:
             people = recipients.officers(session.cell.committee)
             queued += enqueue(
                 K.LOG_LATE_ESCALATED,
@@ -171,9 +185,12 @@ def plan_month_digest(now: datetime.datetime) -> int:
     if now < due:
         return 0
     start, end = _previous_month(today)
+    done = Notification.objects.filter(kind=K.MONTH_IDLE_CELLS, due_at=due).values(
+        "committee_id"
+    )
     committees = PartyCommittee.objects.filter(
         pk__in=Role.objects.filter(kind=Role.Kind.OFFICER).values("committee_id")
-    )
+    ).exclude(pk__in=done)
     queued = 0
     for committee in committees:
         cells = idle_cells(committee.pk, start, end)
