@@ -185,9 +185,7 @@ def plan_month_digest(now: datetime.datetime) -> int:
     if now < due:
         return 0
     start, end = _previous_month(today)
-    done = Notification.objects.filter(kind=K.MONTH_IDLE_CELLS, due_at=due).values(
-        "committee_id"
-    )
+    done = Notification.objects.filter(kind=K.MONTH_IDLE_CELLS, due_at=due).values("committee_id")
     committees = PartyCommittee.objects.filter(
         pk__in=Role.objects.filter(kind=Role.Kind.OFFICER).values("committee_id")
     ).exclude(pk__in=done)
