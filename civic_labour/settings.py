@@ -85,6 +85,8 @@ TEMPLATES = [
                 # ``may``: what the user may do, for menus and buttons (lazy, no query of its own).
                 "programs.context_processors.civic_permissions",
                 "programs.context_processors.offline_scripts",
+                # ``inbox.unread``: the header's count of unread notifications (one query).
+                "programs.context_processors.notifications",
             ],
         },
     },
@@ -235,6 +237,33 @@ PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=15 * 1024 * 1
 PHOTO_MAX_SIDE = env.int("PHOTO_MAX_SIDE", default=1600)
 # A log form lists every member of a cell with two fields each, plus rows of work done.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# E-mail: EMAIL_URL (smtp+tls://user:password@mail.example.vn:587, see django-environ) wins;
+# without it development (DEBUG) prints mail on the console, and production uses Django's
+# default, an SMTP server on localhost:25.
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Civic Labour <no-reply@example.vn>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The site's address for links in messages sent without a request (the sender command).
+SITE_URL = env.str(
+    "SITE_URL",
+    default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}",
+)
+# Web Push to installed phones: off unless both keys are set (README, "Reminders and notices").
+VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_SUBJECT = env.str(
+    "VAPID_SUBJECT", default="mailto:" + DEFAULT_FROM_EMAIL.split("<")[-1].rstrip(">")
+)
+# How long a push service keeps a message for a phone that is off (seconds).
+WEBPUSH_TTL = env.int("WEBPUSH_TTL", default=60 * 60 * 24)
+# Late-log reminders look back this many days: a first run on years of history does not mail
+# every old gap.
+NOTIFY_LATE_LOG_LOOKBACK_DAYS = env.int("NOTIFY_LATE_LOG_LOOKBACK_DAYS", default=60)
 
 LOGGING = {
     "version": 1,

@@ -50,3 +50,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F4
     }
     # A throwaway file need not survive a power cut: no waiting for the disk on each commit.
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous = OFF;"  # noqa: F405
+
+# Messages go to Django's in-memory outbox unless a test points EMAIL_* at its own server.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SITE_URL = "http://testserver"
+VAPID_PUBLIC_KEY = ""
+VAPID_PRIVATE_KEY = ""

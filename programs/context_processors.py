@@ -60,6 +60,25 @@ def civic_permissions(request) -> dict:
     return {"may": UserPermissions(getattr(request, "user", None) or AnonymousUser())}
 
 
+class Inbox:
+    """The header's unread count: one COUNT, run only when a page shows it."""
+
+    def __init__(self, user):
+        self._user = user
+
+    @cached_property
+    def unread(self) -> int:
+        from programs.selectors.notifications import unread_count
+
+        if not self._user.is_authenticated:
+            return 0
+        return unread_count(self._user)
+
+
+def notifications(request) -> dict:
+    return {"inbox": Inbox(getattr(request, "user", None) or AnonymousUser())}
+
+
 def offline_scripts(request) -> dict:
     """The offline scripts' sentences (programs.offline), and whether this request fetches a
     page to keep on the phone (its one-time messages are then left for the next page)."""

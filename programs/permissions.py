@@ -174,6 +174,14 @@ def committees_managed_by(user) -> QuerySet:
     return PartyCommittee.objects.filter(id__in=scope.managed_committees)
 
 
+def committees_with_officer_role(user) -> QuerySet:
+    """The committees the user is an officer of by a role (not those below): where they set
+    the reminder day counts (superusers: every committee with officers)."""
+    if scope_for(user).all:
+        return PartyCommittee.objects.filter(roles__kind=Role.Kind.OFFICER).distinct()
+    return PartyCommittee.objects.filter(roles__user=user, roles__kind=Role.Kind.OFFICER)
+
+
 def cells_visible_to(user) -> QuerySet:
     return PartyCell.objects.filter(scope_for(user).cell_filter())
 

@@ -16,6 +16,7 @@ from programs.views import (
 from programs.views import imports as import_views
 from programs.views import logbook as log_views
 from programs.views import news as news_views
+from programs.views import notifications as notification_views
 from programs.views import photos as photo_views
 from programs.views import reports as report_views
 from programs.views import reviews as review_views
@@ -84,6 +85,33 @@ urlpatterns = [
     path("reports/sessions.xlsx", report_exports.report_raw_xlsx, name="report-raw-xlsx"),
     path("cells/<int:pk>/", places.cell_detail, name="cell-detail"),
     path("villages/<int:pk>/", places.village_detail, name="village-detail"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/read/",
+        notification_views.notification_mark_read,
+        name="notifications-mark-read",
+    ),
+    path(
+        "notifications/settings/",
+        notification_views.notification_settings,
+        name="notification-settings",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notification_views.notification_unsubscribe,
+        name="notification-unsubscribe",
+    ),
+    path(
+        "notifications/rules/<int:committee>/",
+        notification_views.notification_rules,
+        name="notification-rules",
+    ),
+    path("notifications/push/", notification_views.push_subscribe, name="push-subscribe"),
+    path(
+        "notifications/push/remove/",
+        notification_views.push_unsubscribe,
+        name="push-unsubscribe",
+    ),
     path("imports/", import_views.import_page, name="imports"),
     path("imports/confirm/", import_views.import_confirm, name="import-confirm"),
     path("imports/template/", import_views.import_template, name="import-template"),

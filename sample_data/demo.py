@@ -44,7 +44,7 @@ from programs.models.sessions import (
     WorkType,
 )
 from programs.planning import Month, public_holidays
-from programs.text import vn_date
+from programs.text import fold, vn_date
 
 DEFAULT_PASSWORD = "demo"
 OFFICE_GROUP = "Văn phòng Đảng ủy"
@@ -673,14 +673,21 @@ def _load_organisations(ledger: _Ledger, villages, plan):
             lookup={"committee": committee, "name": spec["name"]},
             values={"kind": PartyCell.Kind.AGENCY, "home_village": None, "active": True},
         )
-        for row in spec["members"]:
-            _own_member(ledger, spec["name"], cell, row, spec["organisation"])
+        # The first two members of each cell have an e-mail address (the reminders' demo).
+        for index, row in enumerate(spec["members"]):
+            _own_member(ledger, spec["name"], cell, row, spec["organisation"], with_email=index < 2)
         _own_assignment(ledger, spec["name"], cell, plan, villages[spec["village"]])
         cells.append(cell)
     return _Organisations(committee, commune_committee, cells)
 
 
-def _own_member(ledger: _Ledger, cell_key, cell, row, organisation):
+def _demo_email(full_name: str) -> str:
+    """ "Hoàng Văn Thắng" → "hoang.van.thang@example.vn": a made-up address for the demo's
+    reminders (``manage.py send_notifications`` prints them on the console)."""
+    return ".".join(fold(full_name).split()) + "@example.vn"
+
+
+def _own_member(ledger: _Ledger, cell_key, cell, row, organisation, *, with_email=False):
     full_name, category, level, is_party_member, position = row
     return ledger.own(
         Member,
@@ -693,6 +700,7 @@ def _own_member(ledger: _Ledger, cell_key, cell, row, organisation):
             "organisation": organisation,
             "position": position,
             "active": True,
+            "email": _demo_email(full_name) if with_email else "",
         },
     )[0]
 
@@ -786,7 +794,7 @@ def _load_users(ledger: _Ledger, password, organisations) -> dict[str, models.Mo
             values={
                 "first_name": given_name,
                 "last_name": family_name,
-                "email": f"{username}@lambinh.example",
+                "email": f"{username}@example.vn",
                 "is_active": True,
                 "is_superuser": username == "admin",
                 "is_staff": username in ("admin", "officer"),

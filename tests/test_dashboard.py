@@ -200,7 +200,7 @@ def test_dashboard_queries_do_not_grow_with_cells(client, world):
     client.force_login(world["officer"])
     client.get(HOME)  # warm up the session and user loading
 
-    with pinned_queries(11):
+    with pinned_queries(12):
         response = client.get(HOME)
     assert len(response.context["weekend_sessions"]) == 1
 
@@ -213,7 +213,7 @@ def test_dashboard_queries_do_not_grow_with_cells(client, world):
         else:
             _session(world, Month.of(today).first, Status.CANCELLED, cell=cell, village=village)
 
-    with pinned_queries(11):
+    with pinned_queries(12):
         response = client.get(HOME)
     assert len(response.context["weekend_sessions"]) == 25
     assert response.context["weekend_count"] == 25
@@ -366,7 +366,7 @@ def test_secretary_overview_queries_do_not_grow(client, world):
     client.force_login(world["secretary"])
     client.get(HOME)
 
-    with pinned_queries(10):
+    with pinned_queries(11):
         response = client.get(HOME)
     [shown] = response.context["cells"]
     assert (len(shown.awaiting_log), len(shown.returned_logs)) == (1, 1)
@@ -382,7 +382,7 @@ def test_secretary_overview_queries_do_not_grow(client, world):
             session.save()
             _logged(session, LogStatus.RETURNED, f"Sửa {n}")
 
-    with pinned_queries(10):
+    with pinned_queries(11):
         response = client.get(HOME)
     [shown] = response.context["cells"]
     assert len(shown.active_members) == 60

@@ -223,3 +223,18 @@ def test_feed_query_count_does_not_grow_with_sessions(client, world, soon):
         factories.session(cell=cell, village=village, directive=world["directive"], date=soon)
     with pinned_queries(5):
         assert len(_events(client.get(FEED, {"token": token}))) == 31
+
+
+def test_a_planned_session_has_an_alarm_the_day_before(client, world, soon):
+    planned = factories.world_session(world, date=soon)
+    postponed = factories.world_session(
+        world, date=soon + datetime.timedelta(days=7), status=LabourSession.Status.POSTPONED
+    )
+    feed = preferences.calendar_feed_for(world["secretary"])
+    events = _events(client.get(FEED, {"token": feed.token}))
+    [alarm] = events[_uid(planned)].walk("VALARM")
+    assert str(alarm["action"]) == "DISPLAY"
+    assert alarm.decoded("trigger") == -datetime.timedelta(days=1)
+    assert "Chi bộ Văn phòng" in str(alarm["description"])
+    # Nothing happens on a postponed session's date: no alarm.
+    assert events[_uid(postponed)].walk("VALARM") == []

@@ -206,6 +206,13 @@ def _real_ids(route: str, cast) -> list[dict[str, str]]:
         return [{"pk": str(cast["cell"].pk)}, {"pk": str(cast["other_cell"].pk)}]
     if route.startswith("villages/"):
         return [{"pk": str(cast["village"].pk)}, {"pk": str(cast["other_village"].pk)}]
+    if route.startswith("accounts/password/reset/<"):
+        # A reset link for user 1 with a token that is not one, and the form it leads to.
+        return [{"uidb64": "MQ", "token": "abc-123"}, {"uidb64": "MQ", "token": "set-password"}]
+    if route.startswith("notifications/unsubscribe/"):
+        return [{"token": "WyJtIiwxLCJ4IiwieSJd:1abc:forged"}]
+    if route.startswith("notifications/rules/"):
+        return [{"committee": str(cast["committee"].pk)}]
     if route.startswith("reports/issued/"):
         committee = str(cast["committee"].pk)
         return [{"committee": committee, "pk": "1"}, {"committee": committee, "pk": "0"}]

@@ -622,7 +622,7 @@ def _grow(world, session, *, members, outputs, photos):
 # The log page's queries (tests.queries), with a small log and with a cell of sixty: shown,
 # shown again after "Add a row" (the one-time token is looked up on every POST), and shown
 # again with an error.
-SHOWN, SHOWN_AGAIN, WITH_AN_ERROR = 10, 11, 11
+SHOWN, SHOWN_AGAIN, WITH_AN_ERROR = 11, 12, 12
 
 
 def _render_pinned(client, url):

@@ -94,3 +94,57 @@ def test_object_storage_is_used_when_a_bucket_is_set():
     assert result.stdout.split() == ["storages.backends.s3.S3Storage", "civic-photos", "private"], (
         result.stderr
     )
+
+
+def _mail_settings(overrides: dict[str, str]) -> list[str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+        and not key.startswith("EMAIL_")
+        and key != "SITE_URL"
+    }
+    env.update({"DJANGO_SETTINGS_MODULE": "civic_labour.settings", **overrides})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.SITE_URL)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.stdout.split() or [result.stderr]
+
+
+def test_mail_goes_to_the_console_in_development_unless_email_url_is_set():
+    assert _mail_settings({"DEBUG": "true"}) == [
+        "django.core.mail.backends.console.EmailBackend",
+        "localhost",
+        "25",
+        "False",
+        "http://127.0.0.1:8000",
+    ]
+    assert _mail_settings(
+        {"DEBUG": "true", "EMAIL_URL": "smtp+tls://civic:secret@mail.example.vn:587"}
+    ) == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example.vn",
+        "587",
+        "True",
+        "http://127.0.0.1:8000",
+    ]
+    # Production: Django's SMTP default, links to the first host name.
+    assert _mail_settings(
+        {"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "civic.example.vn"}
+    ) == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "localhost",
+        "25",
+        "False",
+        "https://civic.example.vn",
+    ]

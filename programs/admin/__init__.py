@@ -6,9 +6,17 @@ One module per aggregate, like ``programs.models``; importing them registers the
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import accounts, directives, geography, organisations, sessions, vocabulary
+from . import accounts, directives, geography, notifications, organisations, sessions, vocabulary
 
-__all__ = ["accounts", "directives", "geography", "organisations", "sessions", "vocabulary"]
+__all__ = [
+    "accounts",
+    "directives",
+    "geography",
+    "notifications",
+    "organisations",
+    "sessions",
+    "vocabulary",
+]
 
 admin.site.site_header = _("Civic Labour administration")
 admin.site.site_title = _("Civic Labour administration")

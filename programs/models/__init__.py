@@ -4,6 +4,15 @@ from .demo import DemoRecord
 from .directives import Directive, Weekday
 from .geography import Commune, District, Household, Province, Village, VillageName
 from .news import NewsDraft
+from .notifications import (
+    Notification,
+    NotificationChannel,
+    NotificationKind,
+    NotificationPreference,
+    NotificationRules,
+    PushSubscription,
+    UserProfile,
+)
 from .organisations import Assignment, CalendarFeed, Member, PartyCell, PartyCommittee, Role
 from .reports import IssuedReport, ReportSettings, ReportText
 from .sessions import (
@@ -33,15 +42,22 @@ __all__ = [
     "LabourSession",
     "Member",
     "NewsDraft",
+    "Notification",
+    "NotificationChannel",
+    "NotificationKind",
+    "NotificationPreference",
+    "NotificationRules",
     "PartyCell",
     "PartyCommittee",
     "Photo",
     "Province",
+    "PushSubscription",
     "ReportSettings",
     "ReportText",
     "Role",
     "SessionChange",
     "Unit",
+    "UserProfile",
     "Village",
     "VillageName",
     "Weekday",

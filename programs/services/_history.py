@@ -3,8 +3,8 @@
 ``session_write`` is that sequence: in one transaction, lock the session's row, claim the
 form's one-time token, refuse a stale version; the writer changes the locked session, then
 ``SessionWrite.save`` bumps the version, validates with the model's rules, saves and records
-one history entry (old → new values). The snapshot and diff helpers turn a session's tracked
-fields into the text the history shows.
+one history entry (old → new values), which queues the notices the change causes. The
+snapshot and diff helpers turn a session's tracked fields into the text the history shows.
 """
 
 import datetime
@@ -67,9 +67,15 @@ def session_diff(before: dict[str, str], after: dict[str, str]) -> dict[str, lis
 
 
 def record_change(session, user, action, changes=None, reason=""):
-    return SessionChange.objects.create(
+    """One history entry, and the notices it causes (queued in the same transaction: a write
+    rolled back queues nothing; ``programs.notifications.events``)."""
+    from programs.notifications.events import session_changed
+
+    change = SessionChange.objects.create(
         session=session, user=user, action=action, changes=changes or {}, reason=reason
     )
+    session_changed(change)
+    return change
 
 
 def _lock_session(session: LabourSession, version: int | None, *, token, user) -> LabourSession:

@@ -3,7 +3,9 @@
 The secretary saves a draft or submits; an officer confirms or returns it; a confirmed log is
 locked until an officer reopens it with a reason. Every write is one transaction that checks
 the version the form was opened on (no lost updates), skips a form already carried out (phones
-re-send), and records a history entry listing old → new values.
+re-send), and records a history entry listing old → new values; submitting, returning and
+confirming also queue a notice (to the reviewing officers, or to the secretary) in the same
+transaction (``programs.notifications.events``).
 """
 
 import datetime

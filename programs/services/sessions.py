@@ -2,7 +2,9 @@
 
 Each function validates with the models' own rules (``full_clean``) before writing, so a form,
 the admin site and a management command all refuse the same bad data with the same message;
-each records a history entry, and a form's one-time token already carried out changes nothing.
+each records a history entry (which queues the notices it causes to the cell's secretary and
+members: ``programs.notifications.events``), and a form's one-time token already carried out
+changes nothing.
 """
 
 import datetime

@@ -62,6 +62,15 @@ def calendar_feed(request):
     return response
 
 
+def _alarm(session) -> icalendar.Alarm:
+    """A reminder on the phone the day before (the same moment of day as the start)."""
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", -datetime.timedelta(days=1))
+    alarm.add("description", _("Labour session tomorrow: %(cell)s") % {"cell": session.cell})
+    return alarm
+
+
 def _calendar(request, sessions) -> icalendar.Calendar:
     zone = timezone.get_default_timezone()
     calendar = icalendar.Calendar()
@@ -91,6 +100,8 @@ def _calendar(request, sessions) -> icalendar.Calendar:
             event.add("description", "\n\n".join(part for part in description if part))
         event.add("status", ICAL_STATUS[session.status])
         event.add("url", request.build_absolute_uri(session.get_absolute_url()))
+        if session.status == LabourSession.Status.PLANNED:
+            event.add_component(_alarm(session))
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar

@@ -58,6 +58,7 @@ def session_detail(request, pk):
             "session": session,
             "label": session.village.label_on(session.date),
             "changes": selectors.history_entries(session.changes.all()),
+            "sent_notices": selectors.sent_about_session(request.user, session),
             "can_manage": permissions.can_manage_session(request.user, session),
             # A host commune reads the session, not the cell's or the village's pages.
             "reads_as_host": permissions.reads_as_host(request.user, session),

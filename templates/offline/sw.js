@@ -140,4 +140,44 @@ self.addEventListener("sync", function (event) {
     event.waitUntil(CivicSync.flush());
   }
 });
+
+/* Web Push (programs.notifications.channels.webpush): the payload is JSON with a title, a
+   body and the address of the page it is about, already in the person's language. */
+self.addEventListener("push", function (event) {
+  var data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { title: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "", {
+      body: data.body || "",
+      icon: STATIC_PREFIX + "img/icon-192.png",
+      data: { url: data.url || "/" },
+    })
+  );
+});
+
+/* A tap opens the page it is about: in a window of the app already open, else a new one. */
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  // Only our own pages: a payload cannot send the phone elsewhere.
+  if (target.origin !== self.location.origin) {
+    target = new URL("/", self.location.origin);
+  }
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+      for (var i = 0; i < windows.length; i += 1) {
+        if ("focus" in windows[i] && "navigate" in windows[i]) {
+          return windows[i].navigate(target.href).then(function (client) {
+            return client ? client.focus() : self.clients.openWindow(target.href);
+          });
+        }
+      }
+      return self.clients.openWindow(target.href);
+    })
+  );
+});
 {% endautoescape %}

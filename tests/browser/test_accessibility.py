@@ -1,6 +1,8 @@
 """Every page passes axe-core's WCAG 2.1 A/AA rules at desktop and phone widths, in Vietnamese
 and in English, with no errors in the browser console."""
 
+import io
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
@@ -10,11 +12,13 @@ from django.utils import timezone
 from programs.models import (
     Directive,
     LabourSession,
+    Notification,
     PartyCell,
     PartyCommittee,
     Photo,
     Village,
 )
+from programs.notifications.unsubscribe import make_token
 from programs.planning import Month
 from programs.reports import news as composer
 from programs.selectors.news import news_sources
@@ -59,6 +63,11 @@ def _pages():
     directive = Directive.objects.get(symbol__contains="54")
     next_month = Month.of(timezone.localdate()).next()
     news_page, share_card = _news_pages()
+    # The in-app list and the session page's "sent" section have rows to show (the demo's
+    # reminders and notices), and an e-mail's unsubscribe link has a real token.
+    call_command("send_notifications", stdout=io.StringIO())
+    _inbox_rows(planned)
+    unsubscribe = make_token(Notification.objects.filter(channel="email").first())
     return [
         (None, share_card),
         ("officer", news_page),
@@ -89,7 +98,40 @@ def _pages():
         ("officer", "/reviews/"),
         ("officer", "/reports/"),
         ("officer", "/reports/print/"),
+        (None, "/accounts/password/reset/"),
+        (None, "/accounts/password/reset/sent/"),
+        (None, f"/notifications/unsubscribe/{unsubscribe}/"),
+        ("secretary", "/notifications/"),
+        ("secretary", "/notifications/settings/"),
+        ("secretary", f"/sessions/{planned.pk}/"),
+        ("officer", "/notifications/settings/"),
+        ("officer", f"/notifications/rules/{committee.pk}/"),
     ]
+
+
+def _inbox_rows(session):
+    from django.contrib.auth import get_user_model
+
+    secretary = get_user_model().objects.get(username="secretary")
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        Notification(
+            key=f"axe:{n}",
+            kind="session_reminder",
+            channel="inapp",
+            recipient_user=secretary,
+            session=session,
+            due_at=now,
+            next_attempt_at=now,
+            status="sent",
+            sent_at=now,
+            read_at=now if n else None,
+            subject=f"Nhắc lịch: buổi lao động ngày {session.date:%d/%m/%Y}",
+            body="Chi bộ lao động cùng Nhân dân thôn Phiêng Luông.",
+            link=session.get_absolute_url(),
+        )
+        for n in range(2)
+    )
 
 
 def _check(page, axe, label):
