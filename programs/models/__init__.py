@@ -5,6 +5,7 @@ from .directives import Directive, Weekday
 from .geography import Commune, District, Household, Province, Village, VillageName
 from .organisations import Assignment, CalendarFeed, Member, PartyCell, PartyCommittee, Role
 from .reports import IssuedReport, ReportSettings, ReportText
+from .rollups import CellMonthRollup, RollupDirty
 from .sessions import (
     Attendance,
     FormSubmission,
@@ -21,6 +22,7 @@ __all__ = [
     "Assignment",
     "Attendance",
     "CalendarFeed",
+    "CellMonthRollup",
     "Commune",
     "DemoRecord",
     "Directive",
@@ -38,6 +40,7 @@ __all__ = [
     "ReportSettings",
     "ReportText",
     "Role",
+    "RollupDirty",
     "SessionChange",
     "Unit",
     "Village",

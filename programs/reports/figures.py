@@ -8,32 +8,54 @@ by cell, village and month; outputs by work type and unit; value by funding sour
 helped. Everything else (totals, per-cell and per-village tables, the monthly trend, the
 cadence) is summed in Python from those grouped rows, which are few.
 
+The attendance figures (person-visits and workdays, in total, by category and level, per cell,
+village and month) come from the monthly roll-ups (``CellMonthRollup``) when the periods are
+made of whole months: a province year is ~20,000 roll-up rows instead of ~300,000 attendance
+rows. The months the triggers listed as waiting to be recomputed (``RollupDirty``) are read
+from the attendance rows instead, in a second query of the same shape, so the figures are the
+same either way. A custom period that starts or ends inside a month reads the raw rows.
+
 Only confirmed logs count as held. Sessions held but not yet confirmed are counted apart. The
 cadence is judged by the rule in ``cadence``, on the cells' assignments (one more query). A
 report on a directive covers the directives that implement it too (``directives``, one more
 query).
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Sum, Value, When
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 
 from programs.models import (
     Attendance,
+    CellMonthRollup,
     FundingSource,
     Household,
     LabourSession,
     Member,
     PartyCell,
+    RollupDirty,
     Unit,
     Village,
     VillageName,
     WorkOutput,
     WorkType,
 )
+from programs.models.rollups import CATEGORY_COLUMNS, LEVEL_COLUMNS
 from programs.planning import Month
 
 from . import cadence
@@ -78,6 +100,8 @@ class ReportScope:
     # A committee's subordinate committees, each with its own subtree: the report adds its
     # cells up by subordinate (``subtotals``).
     subordinates: dict[int, frozenset[int]] = field(default_factory=dict)
+    # The same sessions' monthly roll-ups (``CellMonthRollup``); None: read the raw rows.
+    rollup_filter: Q | None = None
 
 
 @dataclass(kw_only=True)
@@ -281,6 +305,8 @@ def _build(
     _add_sessions(figures, sessions.annotate(w=_which(periods), place=former_name_id()))
     on_session_date = _which(periods, "session__date")
     attendance = Attendance.objects.filter(session__in=confirmed.values("id"))
+    if scope.rollup_filter is not None and all(_whole_months(p) for p in periods):
+        attendance = _from_rollups(figures, scope, periods, directive_ids, attendance)
     _add_visits_by_group(figures, attendance.annotate(w=on_session_date))
     _add_visits_by_row(
         figures,
@@ -304,6 +330,81 @@ def _build(
         ).filter(cell_id__in=list(cells))
     )
     return [_report(scope, tree, f, cells, villages, spans, today) for f in figures]
+
+
+def _whole_months(period: Period) -> bool:
+    return period.start.day == 1 and (period.end + datetime.timedelta(days=1)).day == 1
+
+
+def _from_rollups(figures, scope, periods, directive_ids, attendance):
+    """Add the attendance figures of the clean months from the roll-ups (two queries); return
+    the attendance rows of the months still waiting to be recomputed, to be read raw."""
+    in_periods = Q()
+    for p in periods:
+        in_periods |= Q(month__gte=p.start, month__lte=p.end)
+    rollups = CellMonthRollup.objects.filter(scope.rollup_filter).filter(in_periods)
+    if directive_ids is not None:
+        rollups = rollups.filter(directive_id__in=directive_ids)
+    waiting = RollupDirty.objects.filter(cell_id=OuterRef("cell_id"), month=OuterRef("month"))
+    rollups = rollups.filter(~Exists(waiting)).annotate(w=_which(periods, "month"))
+    _add_rollup_visits_by_group(figures, rollups)
+    _add_rollup_visits_by_row(figures, rollups)
+    return attendance.annotate(session_month=TruncMonth("session__date")).filter(
+        Exists(
+            RollupDirty.objects.filter(
+                cell_id=OuterRef("session__cell_id"), month=OuterRef("session_month")
+            )
+        )
+    )
+
+
+def _rollup_columns() -> list[str]:
+    columns = ["named_visits", "workdays", "party_member_visits"]
+    for visits, workdays in (*CATEGORY_COLUMNS.values(), *LEVEL_COLUMNS.values()):
+        columns += [visits, workdays]
+    return columns
+
+
+def _add_rollup_visits_by_group(figures: list[_Figures], rollups) -> None:
+    """Person-visits and workdays by category, level and party membership, from roll-ups."""
+    category_group = {cat: key for key, cats in CATEGORY_GROUPS for cat in cats}
+    sums = {f"sum_{column}": Sum(column) for column in _rollup_columns()}
+    for row in rollups.values("w").annotate(**sums).order_by():
+        f = figures[row["w"]]
+        f.totals.named_visits += row["sum_named_visits"]
+        f.totals.workdays += row["sum_workdays"] or ZERO
+        f.totals.party_member_visits += row["sum_party_member_visits"]
+        for category, (visits, workdays) in CATEGORY_COLUMNS.items():
+            group = f.by_category[category_group[category]]
+            group[0] += row[f"sum_{visits}"]
+            group[1] += row[f"sum_{workdays}"] or ZERO
+        for level, (visits, workdays) in LEVEL_COLUMNS.items():
+            f.by_level[level][0] += row[f"sum_{visits}"]
+            f.by_level[level][1] += row[f"sum_{workdays}"] or ZERO
+
+
+def _add_rollup_visits_by_row(figures: list[_Figures], rollups) -> None:
+    """Person-visits and workdays by cell, village (and place) and month, from roll-ups."""
+    for row in (
+        rollups.values(
+            "w",
+            "cell_id",
+            "village_id",
+            "place_id",
+            y=ExtractYear("month"),
+            m=ExtractMonth("month"),
+        )
+        .annotate(n=Sum("named_visits"), sum_workdays=Sum("workdays"))
+        .order_by()
+    ):
+        f = figures[row["w"]]
+        for target in (
+            f.cell(row["cell_id"]),
+            f.village(row["village_id"], row["place_id"]),
+            f.month(_month_of(row)),
+        ):
+            target.visits += row["n"]
+            target.workdays += row["sum_workdays"] or ZERO
 
 
 def _add_sessions(figures: list[_Figures], sessions) -> None:
