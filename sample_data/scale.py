@@ -400,8 +400,7 @@ def scale_generate(
             with transaction.atomic():
                 builder.build_month(month)
             progress(month.label)
-        # The months are written with bulk_create: their monthly roll-ups are built at the end.
-        rollup_rebuild()
+        rollup_rebuild()  # the months were written with bulk_create
     return result
 
 

@@ -18,6 +18,7 @@ shown wherever the figure is.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -170,14 +171,21 @@ class CellMonth:
         return self.required > 0 and month_met(self.held, self.required)
 
 
+@functools.lru_cache(maxsize=8192)
+def _owed(spans: tuple[Span, ...], month: Month) -> tuple[int, bool]:
+    """What ``spans`` ask for in ``month`` and whether they cover all of it. Cached: the cells
+    of a province mostly share their spans, and a year report judges 1,500 × 24 cell-months."""
+    required = required_in(spans, month)
+    return required, required > 0 and covers(spans, month)
+
+
 def judge_month(
     spans: Iterable[Span], month: Month, held: int, today: datetime.date | None
 ) -> CellMonth:
     """One cell's ``month``, ``held`` counting its confirmed sessions: judged when the month is
     over and its assignments cover the whole of it."""
-    spans = list(spans)
-    required = required_in(spans, month)
-    judged = required > 0 and month_over(month, today) and covers(spans, month)
+    required, whole = _owed(tuple(spans), month)
+    judged = whole and month_over(month, today)
     return CellMonth(required=required, held=held, judged=judged)
 
 
@@ -196,7 +204,7 @@ def judge_period(
 ) -> CellPeriod:
     """One cell over ``months`` (the period's ``months_judged``): how many months were judged
     and how many of those met the cadence."""
-    spans = list(spans)
+    spans = tuple(spans)
     met = judged = 0
     for month in months:
         result = judge_month(spans, month, held_by_month.get(month, 0), today)

@@ -385,7 +385,7 @@ def _add_rollup_visits_by_group(figures: list[_Figures], rollups) -> None:
 
 def _add_rollup_visits_by_row(figures: list[_Figures], rollups) -> None:
     """Person-visits and workdays by cell, village (and place) and month, from roll-ups."""
-    for row in (
+    rows = (
         rollups.values(
             "w",
             "cell_id",
@@ -396,21 +396,24 @@ def _add_rollup_visits_by_row(figures: list[_Figures], rollups) -> None:
         )
         .annotate(n=Sum("named_visits"), sum_workdays=Sum("workdays"))
         .order_by()
-    ):
-        f = figures[row["w"]]
-        for target in (
-            f.cell(row["cell_id"]),
-            f.village(row["village_id"], row["place_id"]),
-            f.month(_month_of(row)),
-        ):
-            target.visits += row["n"]
-            target.workdays += row["sum_workdays"] or ZERO
+        .values_list("w", "cell_id", "village_id", "place_id", "y", "m", "n", "sum_workdays")
+    )
+    months: dict[tuple[int, int], Month] = {}
+    for w, cell, village, place, y, m, n, workdays in rows:
+        f = figures[w]
+        month = months.get((y, m)) or months.setdefault((y, m), Month(y, m))
+        workdays = workdays or ZERO
+        for target in (f.cell(cell), f.village(village, place), f.month(month)):
+            target.visits += n
+            target.workdays += workdays
 
 
 def _add_sessions(figures: list[_Figures], sessions) -> None:
     """Sessions by period, cell, village, month, status and log status, with the unlisted
     counts."""
-    for row in (
+    columns = ["w", "cell_id", "village_id", "place", "status", "log_status", "y", "m", "n"]
+    columns += ["commune_cadres", "armed_forces", "villagers"]
+    rows = (
         sessions.values(
             "w",
             "cell_id",
@@ -428,30 +431,30 @@ def _add_sessions(figures: list[_Figures], sessions) -> None:
             villagers=Sum("unlisted_villagers"),
         )
         .order_by()
-    ):
-        f = figures[row["w"]]
-        month = _month_of(row)
-        targets = [
-            f.totals,
-            f.cell(row["cell_id"]),
-            f.village(row["village_id"], row["place"]),
-            f.month(month),
-        ]
-        if row["status"] == HELD:
-            field_name = "held" if row["log_status"] == CONFIRMED else "held_unconfirmed"
+        .values_list(*columns)
+    )
+    # Plain tuples and one Month per month: a province year has ~40,000 rows.
+    months: dict[tuple[int, int], Month] = {}
+    for w, cell, village, place, status, log_status, y, m, n, cadres, armed, villagers in rows:
+        f = figures[w]
+        month = months.get((y, m)) or months.setdefault((y, m), Month(y, m))
+        targets = (f.totals, f.cell(cell), f.village(village, place), f.month(month))
+        if status == HELD:
+            field_name = "held" if log_status == CONFIRMED else "held_unconfirmed"
         else:
-            field_name = row["status"]
+            field_name = status
         for target in targets:
-            setattr(target, field_name, getattr(target, field_name) + row["n"])
-        if cadence.counts_as_held(row["status"], row["log_status"]):
-            f.held_by_cell_month[(row["cell_id"], month)] += row["n"]
-        if field_name == "held":
-            unlisted = row["commune_cadres"] + row["armed_forces"] + row["villagers"]
-            f.totals.unlisted_commune_cadres += row["commune_cadres"]
-            f.totals.unlisted_armed_forces += row["armed_forces"]
-            f.totals.unlisted_villagers += row["villagers"]
-            for target in targets[1:]:
-                target.visits += unlisted
+            setattr(target, field_name, getattr(target, field_name) + n)
+        if field_name != "held":
+            continue
+        # Held and confirmed: it counts for the cadence (``cadence.counts_as_held``).
+        f.held_by_cell_month[(cell, month)] += n
+        f.totals.unlisted_commune_cadres += cadres
+        f.totals.unlisted_armed_forces += armed
+        f.totals.unlisted_villagers += villagers
+        unlisted = cadres + armed + villagers
+        for target in targets[1:]:
+            target.visits += unlisted
 
 
 def _add_visits_by_group(figures: list[_Figures], attendance) -> None:
