@@ -205,8 +205,9 @@ def backup_restore(*, path: Path, force: bool = False) -> RestoreResult:
     holds users or site data unless ``force``, which deletes everything first (``flush``);
     replaces the rows the migrations seeded; loads the dump (``loaddata``, which also moves
     PostgreSQL's id sequences past the restored ids), checks the rows per model against the
-    manifest and rebuilds the monthly roll-ups (not in the archive: they are sums). Last, writes the media files to the default storage (MEDIA_ROOT, or the S3
-    bucket), replacing files of the same name.
+    manifest and rebuilds the monthly roll-ups (not in the archive: they are sums). Last,
+    writes the media files to the default storage (MEDIA_ROOT, or the S3 bucket), replacing
+    files of the same name.
     """
     path = Path(path)
     try:
