@@ -171,12 +171,21 @@ class CellMonth:
         return self.required > 0 and month_met(self.held, self.required)
 
 
-@functools.lru_cache(maxsize=8192)
-def _owed(spans: tuple[Span, ...], month: Month) -> tuple[int, bool]:
-    """What ``spans`` ask for in ``month`` and whether they cover all of it. Cached: the cells
-    of a province mostly share their spans, and a year report judges 1,500 × 24 cell-months."""
-    required = required_in(spans, month)
-    return required, required > 0 and covers(spans, month)
+@functools.lru_cache(maxsize=4096)
+def _owed_table(spans: tuple[Span, ...]) -> dict[Month, tuple[int, bool]]:
+    """A memo of ``_owed`` for one set of spans: the cells of a province mostly share theirs,
+    and a year report judges 1,500 cells × 24 months."""
+    return {}
+
+
+def _owed(spans: tuple[Span, ...], month: Month, table=None) -> tuple[int, bool]:
+    """What ``spans`` ask for in ``month`` and whether they cover all of it."""
+    table = _owed_table(spans) if table is None else table
+    result = table.get(month)
+    if result is None:
+        required = required_in(spans, month)
+        result = table[month] = (required, required > 0 and covers(spans, month))
+    return result
 
 
 def judge_month(
@@ -205,10 +214,12 @@ def judge_period(
     """One cell over ``months`` (the period's ``months_judged``): how many months were judged
     and how many of those met the cadence."""
     spans = tuple(spans)
+    table = _owed_table(spans)
     met = judged = 0
     for month in months:
-        result = judge_month(spans, month, held_by_month.get(month, 0), today)
-        if result.judged:
+        # ``judge_month``, inlined: it runs for every cell and month of a province's year.
+        required, whole = _owed(spans, month, table)
+        if whole and month_over(month, today):
             judged += 1
-            met += result.met
+            met += month_met(held_by_month.get(month, 0), required)
     return CellPeriod(months_met=met, months_judged=judged)
