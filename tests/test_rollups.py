@@ -250,3 +250,31 @@ def test_report_reads_the_same_figures_from_rollups_as_from_raw_rows(world, cast
 
     assert figures(from_rollups) == figures(from_raw)
     assert rollups.DIRTY_PER_REFRESH > 0
+
+
+def test_a_former_name_written_directly_marks_the_months_it_moves(world, cast):
+    """The admin site's inline rows and imports write former names around ``places``: the
+    triggers list the village's confirmed months, and the next refresh recomputes them."""
+    session = factories.world_session(world, date=datetime.date(2026, 3, 7))
+    logbook.session_log_save(
+        session=session,
+        user=world["admin"],
+        version=session.version,
+        data=logbook.LogInput(attendance={cast["members"]["cell"][0].pk: Decimal("1")}),
+        submit=True,
+        today=TODAY,
+    )
+    session.refresh_from_db()
+    logbook.session_log_confirm(session=session, user=world["officer"], version=session.version)
+    assert_rollups_right()
+    assert CellMonthRollup.objects.get().place_id is None
+    former = VillageName.objects.create(
+        village=world["village"],
+        name="Phiêng Luông cũ",
+        commune=world["commune"],
+        valid_until=datetime.date(2026, 5, 31),
+    )
+    assert RollupDirty.objects.filter(cell_id=world["cell"].pk).exists()
+    rollups.rollup_refresh()
+    assert_rollups_right()
+    assert CellMonthRollup.objects.get().place_id == former.pk
