@@ -161,11 +161,24 @@ def measure_pages(officer, paths: dict[str, str], repeat: int) -> dict:
 _PERIODS = """
     (s.date BETWEEN %(cur_start)s AND %(cur_end)s OR s.date BETWEEN %(prev_start)s AND %(prev_end)s)
 """
+
+
+# The former name a village bore on a session's date (NULL: today's name): the report gives a
+# village a row for each name and commune it had (programs/reports/places.py).
+def _place(village: str, day: str = "s.date") -> str:
+    return f"""(
+        SELECT n.id FROM programs_villagename n
+        WHERE n.village_id = {village} AND (n.valid_from IS NULL OR n.valid_from <= {day})
+          AND n.valid_until >= {day}
+        ORDER BY n.valid_from LIMIT 1
+    )"""
+
+
 _IN_SCOPE = "s.cell_id IN (SELECT id FROM programs_partycell WHERE committee_id = ANY(%(ids)s))"
 _CONFIRMED = f"""
     confirmed AS (
         SELECT s.id, CASE WHEN s.date >= %(cur_start)s THEN 0 ELSE 1 END AS p,
-               s.cell_id, s.village_id,
+               s.cell_id, s.village_id, {_place("s.village_id")} AS place, s.date,
                EXTRACT(YEAR FROM s.date)::int AS y, EXTRACT(MONTH FROM s.date)::int AS m
         FROM programs_laboursession s
         WHERE {_IN_SCOPE} AND {_PERIODS} AND s.status = 'held' AND s.log_status = 'confirmed'
@@ -173,21 +186,23 @@ _CONFIRMED = f"""
 """
 SESSIONS_SQL = f"""
     SELECT CASE WHEN s.date >= %(cur_start)s THEN 0 ELSE 1 END AS p, s.cell_id, s.village_id,
+           {_place("s.village_id")} AS place,
            EXTRACT(YEAR FROM s.date)::int AS y, EXTRACT(MONTH FROM s.date)::int AS m,
            s.status, s.log_status, count(*),
            sum(s.unlisted_commune_cadres), sum(s.unlisted_armed_forces),
            sum(s.unlisted_villagers)
     FROM programs_laboursession s
     WHERE {_IN_SCOPE} AND {_PERIODS}
-    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 """
 ATTENDANCE_SQL = f"""
     WITH {_CONFIRMED}
     SELECT GROUPING(a.category) AS by_place, c.p, a.category, a.level, a.is_party_member,
-           c.cell_id, c.village_id, c.y, c.m, count(*), sum(a.workdays)
+           c.cell_id, c.village_id, c.place, c.y, c.m, count(*), sum(a.workdays)
     FROM programs_attendance a JOIN confirmed c ON c.id = a.session_id
     GROUP BY GROUPING SETS (
-        (c.p, a.category, a.level, a.is_party_member), (c.p, c.cell_id, c.village_id, c.y, c.m)
+        (c.p, a.category, a.level, a.is_party_member),
+        (c.p, c.cell_id, c.village_id, c.place, c.y, c.m)
     )
 """
 OUTPUTS_SQL = f"""
@@ -195,14 +210,14 @@ OUTPUTS_SQL = f"""
     SELECT CASE WHEN GROUPING(o.work_type_id) = 0 THEN 'type'
                 WHEN GROUPING(o.funding_source) = 0 THEN 'source' ELSE 'household' END,
            c.p, o.work_type_id, o.unit, o.funding_source,
-           o.household_id, h.head_name, h.status, v.name,
+           o.household_id, h.head_name, h.status, h.village_id,
+           {_place("h.village_id", "c.date")} AS household_place,
            count(*), sum(o.quantity), sum(o.value_vnd), count(o.value_vnd)
     FROM programs_workoutput o JOIN confirmed c ON c.id = o.session_id
     LEFT JOIN programs_household h ON h.id = o.household_id
-    LEFT JOIN programs_village v ON v.id = h.village_id
     GROUP BY GROUPING SETS (
         (c.p, o.work_type_id, o.unit), (c.p, o.funding_source),
-        (c.p, o.household_id, h.head_name, h.status, v.name)
+        (c.p, o.household_id, h.head_name, h.status, h.village_id, household_place)
     )
 """
 CELLS_SQL = """
@@ -217,19 +232,18 @@ ASSIGNMENTS_SQL = """
     FROM programs_assignment a JOIN programs_directive d ON d.id = a.directive_id
     WHERE a.cell_id = ANY(%(cells)s)
 """
-# Each village as named on the last day of each period (a former name valid then, else its
-# current one).
+# Each village under each name and commune it bore (NULL: today's), with the commune's district
+# while it had one: the label of a row of the per-village table, "thôn X, xã Y, huyện Z".
 VILLAGES_SQL = """
-    SELECT v.id, d.p, v.kind, COALESCE(vn.name, v.name), c.kind, c.name
-    FROM programs_village v
-    CROSS JOIN (VALUES (0, %(cur_end)s::date), (1, %(prev_end)s::date)) AS d (p, day)
-    LEFT JOIN LATERAL (
-        SELECT name, commune_id FROM programs_villagename n
-        WHERE n.village_id = v.id AND (n.valid_from IS NULL OR n.valid_from <= d.day)
-          AND (n.valid_until IS NULL OR n.valid_until >= d.day)
-        ORDER BY n.valid_from LIMIT 1
-    ) vn ON TRUE
-    JOIN programs_commune c ON c.id = COALESCE(vn.commune_id, v.commune_id)
+    SELECT v.id, NULL::bigint, v.kind, v.name, c.kind, c.name, d.kind, d.name
+    FROM programs_village v JOIN programs_commune c ON c.id = v.commune_id
+    LEFT JOIN programs_district d ON d.id = c.district_id
+    WHERE v.id = ANY(%(villages)s)
+    UNION ALL
+    SELECT v.id, n.id, v.kind, n.name, c.kind, c.name, d.kind, d.name
+    FROM programs_villagename n JOIN programs_village v ON v.id = n.village_id
+    JOIN programs_commune c ON c.id = n.commune_id
+    LEFT JOIN programs_district d ON d.id = c.district_id
     WHERE v.id = ANY(%(villages)s)
 """
 
@@ -264,11 +278,13 @@ def _row():
 # Long: the independent check of build_report is meant to read as one piece of SQL and its
 # sums, with nothing shared with the code it checks.
 def hand_report(committee_ids, period, previous, *, today) -> dict:  # noqa: C901
-    """The report's figures for ``period`` and ``previous`` from five SQL statements, summed in
-    Python into the shape ``report_summary`` gives a ``Report``: {0: figures, 1: figures}."""
+    """The report's figures for ``period`` and ``previous`` from five SQL statements, from the
+    raw rows (not the monthly roll-ups the report reads), villages split by the name and
+    commune they bore on the session's date as the report splits them, summed in Python into
+    the shape ``report_summary`` gives a ``Report``: {0: figures, 1: figures}."""
     from django.db import connection
 
-    from programs.models import Commune, Village
+    from programs.models import Commune, District, Village
 
     params = {
         "ids": list(committee_ids),
@@ -295,8 +311,22 @@ def hand_report(committee_ids, period, previous, *, today) -> dict:  # noqa: C90
         }
     with connection.cursor() as cursor:
         cursor.execute(SESSIONS_SQL, params)
-        for p, cell, village, y, m, status, log_status, n, cadres, armed, villagers in cursor:
+        for (
+            p,
+            cell,
+            village,
+            place,
+            y,
+            m,
+            status,
+            log_status,
+            n,
+            cadres,
+            armed,
+            villagers,
+        ) in cursor:
             f = figures[p]
+            village = (village, place)
             if status == "held":
                 field = "held" if log_status == "confirmed" else "held_unconfirmed"
             else:
@@ -312,10 +342,11 @@ def hand_report(committee_ids, period, previous, *, today) -> dict:  # noqa: C90
                 for target in targets[1:]:
                     target["visits"] += cadres + armed + villagers
         cursor.execute(ATTENDANCE_SQL, params)
-        for by_place, p, cat, level, party, cell, village, y, m, n, workdays in cursor:
+        for by_place, p, cat, level, party, cell, village, place, y, m, n, workdays in cursor:
             f = figures[p]
             if by_place:
-                for target in (f["cells"][cell], f["villages"][village], f["months"][(y, m)]):
+                rows = (f["cells"][cell], f["villages"][(village, place)], f["months"][(y, m)])
+                for target in rows:
                     target["visits"] += n
                     target["workdays"] += workdays
                 continue
@@ -329,7 +360,7 @@ def hand_report(committee_ids, period, previous, *, today) -> dict:  # noqa: C90
             if party:
                 f["totals"]["party_member_visits"] += n
         cursor.execute(OUTPUTS_SQL, params)
-        for kind, p, wt, unit, source, hh, head, status, vname, n, qty, value, valued in cursor:
+        for kind, p, wt, unit, source, hh, head, status, hv, hp, n, qty, value, valued in cursor:
             f = figures[p]
             if kind == "type":
                 f["outputs"][(wt, unit)] = (qty, n, value or 0)
@@ -337,7 +368,7 @@ def hand_report(committee_ids, period, previous, *, today) -> dict:  # noqa: C90
                 if valued:
                     f["value_by_source"][source] = value or 0
             elif hh is not None:
-                f["households"].append((vname, head, status, n, value or 0))
+                f["households"].append(((hv, hp), head, status, n, value or 0))
         cell_ids = sorted({c for f in figures.values() for c in f["cells"]})
         cursor.execute(CELLS_SQL, {**params, "cells": cell_ids})
         cells = {pk: (name, active) for pk, name, active in cursor}
@@ -345,21 +376,25 @@ def hand_report(committee_ids, period, previous, *, today) -> dict:  # noqa: C90
         spans = defaultdict(list)
         for cell, start, end, per_month in cursor:
             spans[cell].append((start, end, per_month))
-        village_ids = sorted({v for f in figures.values() for v in f["villages"]})
-        cursor.execute(VILLAGES_SQL, {**params, "villages": village_ids})
+        village_ids = {v for f in figures.values() for v, _place in f["villages"]}
+        village_ids |= {h[0][0] for f in figures.values() for h in f["households"]}
+        cursor.execute(VILLAGES_SQL, {**params, "villages": sorted(village_ids)})
         village_words = {str(k): w for k, w in Village.KIND_WORDS.items()}
         commune_words = {str(k): w for k, w in Commune.KIND_WORDS.items()}
-        labels = {
-            (pk, p): f"{village_words.get(kind, kind)} {name}, "
-            f"{commune_words.get(ckind, ckind)} {cname}"
-            for pk, p, kind, name, ckind, cname in cursor
-        }
-    for p, f in figures.items():
+        district_words = {str(k): w for k, w in District.KIND_WORDS.items()}
+        labels = {}
+        for pk, place, kind, name, ckind, cname, dkind, dname in cursor:
+            label = f"{village_words.get(kind, kind)} {name}, {commune_words[ckind]} {cname}"
+            if dname is not None:
+                label += f", {district_words[dkind]} {dname}"
+            labels[(pk, place)] = label
+    for f in figures.values():
         for pk, (_name, active) in cells.items():
             if active:  # listed cells get a row even without sessions
                 _ = f["cells"][pk]
-        for pk in f["villages"]:
-            f["villages"][pk]["label"] = labels.get((pk, p), str(pk))
+        for key in f["villages"]:
+            f["villages"][key]["label"] = labels.get(key, str(key))
+        f["households"] = [(labels[place], *rest) for place, *rest in f["households"]]
         counted = [pk for pk in f["cells"] if pk in cells and cells[pk][1]]
         # A cell is judged on the months its assignments cover whole (issue 12).
         meeting = judged_cells = 0

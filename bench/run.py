@@ -57,6 +57,11 @@ USERNAME = "province-officer"  # sample_data.scale.DEFAULT_OFFICER_USERNAME / _P
 PASSWORD = "bench"
 
 MAX_P99_MS = 500
+# Issue 12: the compliance grid and the calendar answer faster, at p99, than the other pages.
+P99_MS = {"compliance grid": 300, "calendar": 300, "year report": 500}
+# Issue 12: a province's year report (drill-down and pages of 50 rows) — and every page — under
+# 300 KB of HTML. The printed document may be longer: it lists every row, and says so.
+MAX_PAGE_BYTES = 300_000
 MAX_QUERIES = 20
 MAX_REPORT_RATIO = 2.0
 
@@ -427,16 +432,19 @@ def evaluate(name, load, page, share, target_share) -> tuple[str, str]:
     misses = []
     if target_share is not None and share < target_share:
         misses.append(f"throughput {share:.0%} < {target_share:.0%}")
-    if load["p99_ms"] >= MAX_P99_MS:
-        misses.append(f"p99 ≥ {MAX_P99_MS} ms")
+    p99_limit = P99_MS.get(name, MAX_P99_MS)
+    if load["p99_ms"] >= p99_limit:
+        misses.append(f"p99 ≥ {p99_limit} ms")
+    if page["bytes"] >= MAX_PAGE_BYTES:
+        misses.append(f"{page['bytes']:,} bytes ≥ {MAX_PAGE_BYTES:,}")
     if page["queries"] > MAX_QUERIES:
         misses.append(f"{page['queries']} queries > {MAX_QUERIES}")
     errors = load["socket_errors"] + load["non_2xx_3xx"]
     if errors or page["status"] != 200:
         misses.append("errors")
-    target = (
-        f"≥ {target_share:.0%} of /healthz" if target_share is not None else "reference"
-    ) + f", p99 < {MAX_P99_MS} ms, ≤ {MAX_QUERIES} queries, 0 errors"
+    target = (f"≥ {target_share:.0%} of /healthz" if target_share is not None else "reference") + (
+        f", p99 < {p99_limit} ms, < {MAX_PAGE_BYTES // 1000} KB, ≤ {MAX_QUERIES} queries, 0 errors"
+    )
     return target, ("yes" if not misses else "**no**: " + "; ".join(misses))
 
 

@@ -39,6 +39,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from programs.services.rollups import rollup_rebuild
+
 ARCHIVE_FORMAT = 1
 MANIFEST = "manifest.json"
 DATA = "database.jsonl"
@@ -47,7 +49,8 @@ MEDIA = "media"
 # Not backed up: content types and permissions are recreated by ``migrate`` (the dump refers
 # to them by natural key), logins and django-axes' lockout logs are not worth restoring.
 EXCLUDED_APPS = {"contenttypes", "sessions", "axes"}
-EXCLUDED_MODELS = {"auth.permission"}
+# The monthly roll-ups are sums of the rows backed up: a restore recomputes them.
+EXCLUDED_MODELS = {"auth.permission", "programs.cellmonthrollup", "programs.rollupdirty"}
 # Rows the migrations insert (0002_seed_work_types): a freshly migrated database has them and
 # the archive brings its own copy, so they are replaced and do not make the database "in use".
 SEEDED_MODELS = {"programs.worktype"}
@@ -201,9 +204,10 @@ def backup_restore(*, path: Path, force: bool = False) -> RestoreResult:
     Side effects: runs ``migrate``. Then, in one transaction: refuses a database that already
     holds users or site data unless ``force``, which deletes everything first (``flush``);
     replaces the rows the migrations seeded; loads the dump (``loaddata``, which also moves
-    PostgreSQL's id sequences past the restored ids) and checks the rows per model against the
-    manifest. Last, writes the media files to the default storage (MEDIA_ROOT, or the S3
-    bucket), replacing files of the same name.
+    PostgreSQL's id sequences past the restored ids), checks the rows per model against the
+    manifest and rebuilds the monthly roll-ups (not in the archive: they are sums). Last,
+    writes the media files to the default storage (MEDIA_ROOT, or the S3 bucket), replacing
+    files of the same name.
     """
     path = Path(path)
     try:
@@ -234,6 +238,7 @@ def backup_restore(*, path: Path, force: bool = False) -> RestoreResult:
                         f"{path} could not be loaded, nothing was restored: {error}"
                     ) from error
                 counts = _check_counts(manifest, path)
+                rollup_rebuild()  # loaddata wrote the rows around the services
         media_files = _restore_media(archive, members, default_storage)
     return RestoreResult(
         path=path,

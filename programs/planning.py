@@ -9,7 +9,7 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache, cached_property, partial
 
 import holidays
 from django.utils.translation import get_language, gettext
@@ -47,11 +47,12 @@ class Month:
     def of(cls, day: datetime.date) -> "Month":
         return cls(day.year, day.month)
 
-    @property
+    # Cached: the compliance grid and the report ask a month for its days thousands of times.
+    @cached_property
     def first(self) -> datetime.date:
         return datetime.date(self.year, self.month, 1)
 
-    @property
+    @cached_property
     def last(self) -> datetime.date:
         return datetime.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 

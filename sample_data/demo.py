@@ -44,6 +44,7 @@ from programs.models.sessions import (
     WorkType,
 )
 from programs.planning import Month, public_holidays
+from programs.services.rollups import rollup_rebuild
 from programs.text import fold, vn_date
 
 DEFAULT_PASSWORD = "demo"
@@ -333,8 +334,8 @@ def demo_load(*, password: str = DEFAULT_PASSWORD, today: datetime.date | None =
     demo wrote is updated only while nobody has changed it since; other rows are never changed
     or deleted. Demo sessions that left today's schedule are deleted only when nobody used
     them (no edit, log, sign-off or photo). The demo users' passwords are set to ``password``;
-    their other roles and groups are kept. Files are never deleted; if anything fails,
-    nothing is kept, not even the picture files written on the way.
+    their other roles and groups are kept. The monthly roll-ups are rebuilt. Files are never
+    deleted; if anything fails, nothing is kept, not even the picture files written on the way.
     """
     today = today or timezone.localdate()
     new_files = []
@@ -348,6 +349,8 @@ def demo_load(*, password: str = DEFAULT_PASSWORD, today: datetime.date | None =
             users = _load_users(ledger, password, organisations)
             cast = _Cast(plan, organisations.cells, households, work_types, users)
             _load_sessions(ledger, cast, today=today, new_files=new_files)
+            # The demo writes its logs directly: the monthly roll-ups are recomputed after.
+            rollup_rebuild()
             return DemoResult(
                 counts=_counts(),
                 logins=_logins(password, organisations),

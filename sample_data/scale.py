@@ -42,6 +42,7 @@ from programs.models.sessions import (
     WorkType,
 )
 from programs.planning import Month, months_between, public_holidays
+from programs.services.rollups import rollup_rebuild
 from programs.text import fold, vn_date
 
 DEFAULT_OFFICER_USERNAME = "province-officer"
@@ -354,7 +355,8 @@ def scale_generate(
     ``scale_delete``); creates or reuses the scale directives 03-ĐA/TU and 21-KH/TU; writes
     the province, communes, villages, households, committees, cells, members, assignments,
     sessions with attendance, outputs and history entries; creates the officer user (or resets
-    the password of an existing one) with an officer role on the Tỉnh ủy. Each stage and each
+    the password of an existing one) with an officer role on the Tỉnh ủy; then rebuilds the
+    monthly roll-ups. Each stage and each
     month is its own transaction: a failed run leaves what earlier stages wrote, which
     ``--replace`` clears. Calls ``progress(label)`` after each of ``config.step_count`` steps.
 
@@ -398,6 +400,7 @@ def scale_generate(
             with transaction.atomic():
                 builder.build_month(month)
             progress(month.label)
+        rollup_rebuild()  # the months were written with bulk_create
     return result
 
 

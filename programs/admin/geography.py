@@ -16,6 +16,7 @@ from programs import permissions
 from programs.forms.fields import check_in_window
 from programs.models import Commune, District, Household, Province, Village, VillageName
 from programs.services import places
+from programs.services.rollups import rollup_refresh
 
 from .base import ScopedAdmin, ScopedInline
 from .history import ValueHistoryMixin
@@ -230,6 +231,12 @@ class VillageAdmin(
         obj.pk = saved.pk
         obj.refresh_from_db()
         obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        """The former names typed in the inline rows, then the monthly roll-ups they move
+        (in the admin's transaction)."""
+        super().save_related(request, form, formsets, change)
+        rollup_refresh()
 
     def get_queryset(self, request):
         return (

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0003_issued_reports'),
+        ('programs', '0005_monthly_rollups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

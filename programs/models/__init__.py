@@ -15,6 +15,7 @@ from .notifications import (
 )
 from .organisations import Assignment, CalendarFeed, Member, PartyCell, PartyCommittee, Role
 from .reports import IssuedReport, ReportSettings, ReportText
+from .rollups import CellMonthRollup, RollupDirty
 from .sessions import (
     Attendance,
     FormSubmission,
@@ -31,6 +32,7 @@ __all__ = [
     "Assignment",
     "Attendance",
     "CalendarFeed",
+    "CellMonthRollup",
     "Commune",
     "DemoRecord",
     "Directive",
@@ -55,6 +57,7 @@ __all__ = [
     "ReportSettings",
     "ReportText",
     "Role",
+    "RollupDirty",
     "SessionChange",
     "Unit",
     "UserProfile",

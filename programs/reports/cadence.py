@@ -18,6 +18,7 @@ shown wherever the figure is.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -170,14 +171,30 @@ class CellMonth:
         return self.required > 0 and month_met(self.held, self.required)
 
 
+@functools.lru_cache(maxsize=4096)
+def _owed_table(spans: tuple[Span, ...]) -> dict[Month, tuple[int, bool]]:
+    """A memo of ``_owed`` for one set of spans: the cells of a province mostly share theirs,
+    and a year report judges 1,500 cells × 24 months."""
+    return {}
+
+
+def _owed(spans: tuple[Span, ...], month: Month, table=None) -> tuple[int, bool]:
+    """What ``spans`` ask for in ``month`` and whether they cover all of it."""
+    table = _owed_table(spans) if table is None else table
+    result = table.get(month)
+    if result is None:
+        required = required_in(spans, month)
+        result = table[month] = (required, required > 0 and covers(spans, month))
+    return result
+
+
 def judge_month(
     spans: Iterable[Span], month: Month, held: int, today: datetime.date | None
 ) -> CellMonth:
     """One cell's ``month``, ``held`` counting its confirmed sessions: judged when the month is
     over and its assignments cover the whole of it."""
-    spans = list(spans)
-    required = required_in(spans, month)
-    judged = required > 0 and month_over(month, today) and covers(spans, month)
+    required, whole = _owed(tuple(spans), month)
+    judged = whole and month_over(month, today)
     return CellMonth(required=required, held=held, judged=judged)
 
 
@@ -196,11 +213,13 @@ def judge_period(
 ) -> CellPeriod:
     """One cell over ``months`` (the period's ``months_judged``): how many months were judged
     and how many of those met the cadence."""
-    spans = list(spans)
+    spans = tuple(spans)
+    table = _owed_table(spans)
     met = judged = 0
     for month in months:
-        result = judge_month(spans, month, held_by_month.get(month, 0), today)
-        if result.judged:
+        # ``judge_month``, inlined: it runs for every cell and month of a province's year.
+        required, whole = _owed(spans, month, table)
+        if whole and month_over(month, today):
             judged += 1
-            met += result.met
+            met += month_met(held_by_month.get(month, 0), required)
     return CellPeriod(months_met=met, months_judged=judged)

@@ -55,6 +55,7 @@ def _cell_scope(cell) -> ReportScope:
         kind="cell",
         obj=cell,
         session_filter=Q(cell=cell),
+        rollup_filter=Q(cell=cell),
         label=str(cell),
         committee=cell.committee,
         listed_cells=Q(pk=cell.pk),
@@ -76,6 +77,7 @@ def _village_scope(user, village) -> ReportScope:
         kind="village",
         obj=village,
         session_filter=Q(village=village, cell__in=_visible_cells(user)),
+        rollup_filter=Q(village=village, cell__in=_visible_cells(user)),
         label=str(village),
     )
 
@@ -95,6 +97,9 @@ def _commune_scope(user, pk: int) -> ReportScope:
         obj=commune,
         # Sessions in villages that belonged to the commune on the session's date.
         session_filter=in_commune_on_session_date(commune) & Q(cell__in=_visible_cells(user)),
+        # A roll-up row knows the former name its village bore then (``place``).
+        rollup_filter=(Q(place__commune=commune) | Q(place__isnull=True, village__commune=commune))
+        & Q(cell__in=_visible_cells(user)),
         label=commune.full_name,
     )
 
@@ -105,6 +110,7 @@ def _committee_scope(committee) -> ReportScope:
         kind="committee",
         obj=committee,
         session_filter=Q(cell__committee_id__in=committee_ids),
+        rollup_filter=Q(cell__committee_id__in=committee_ids),
         label=str(committee),
         committee=committee,
         listed_cells=Q(committee_id__in=committee_ids, active=True),

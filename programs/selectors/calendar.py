@@ -33,11 +33,15 @@ def mark_late(sessions, today: datetime.date) -> list[LabourSession]:
     """Give each session ``badge_status`` and ``badge_label`` for includes/status_badge.html:
     its status, or "late" for a planned session dated before ``today``."""
     sessions = list(sessions)
+    # The labels once, not once per session: a province's month is 1,500 sessions.
+    labels = {status: str(label) for status, label in LabourSession.Status.choices}
+    late_label = str(LATE_LABEL)
     for session in sessions:
         if session.status == LabourSession.Status.PLANNED and session.date < today:
-            session.badge_status, session.badge_label = LATE, LATE_LABEL
+            session.badge_status, session.badge_label = LATE, late_label
         else:
-            session.badge_status, session.badge_label = session.status, session.get_status_display()
+            session.badge_status = session.status
+            session.badge_label = labels.get(session.status, session.status)
     return sessions
 
 

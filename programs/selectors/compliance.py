@@ -186,50 +186,64 @@ def session_counts(
         .values("cell_id", "year", "month", "status", "log_status")
         .annotate(count=Count("id"))
         .order_by()
+        .values_list("cell_id", "year", "month", "status", "log_status", "count")
     )
     counts: dict[tuple[int, Month], dict[tuple[str, str], int]] = {}
-    for row in rows:
-        key = (row["cell_id"], Month(row["year"], row["month"]))
-        counts.setdefault(key, {})[(row["status"], row["log_status"])] = row["count"]
+    months: dict[tuple[int, int], Month] = {}
+    for cell_id, year, month, status, log_status, count in rows:
+        key = (
+            cell_id,
+            months.get((year, month)) or months.setdefault((year, month), Month(year, month)),
+        )
+        counts.setdefault(key, {})[(status, log_status)] = count
     return counts
 
 
-def _grid_cell(by_status: dict, judgement: cadence.CellMonth, month_over: bool) -> GridCell:
-    """One cell's month from its session counts by (status, log status) and the cadence's
-    judgement of it."""
-    Status = LabourSession.Status
+@dataclass(frozen=True)
+class _Counts:
+    """One cell's month, its sessions counted once by what the grid shows."""
 
-    def count(*statuses):
-        return sum(n for (status, _log), n in by_status.items() if status in statuses)
+    held: int = 0  # held with a confirmed log: counts (``cadence.counts_as_held``)
+    awaiting: int = 0  # held, log not confirmed (``cadence.awaiting_confirmation``)
+    planned: int = 0
+    cancelled: int = 0  # cancelled or postponed
 
-    awaiting = sum(
-        n
-        for (status, log_status), n in by_status.items()
-        if cadence.awaiting_confirmation(status, log_status)
-    )
+
+_NO_SESSIONS = _Counts()
+
+
+def _counts(by_status: dict) -> _Counts:
+    """Sum the (status, log status) counts in one pass: a province grid has 9,000 cell-months."""
+    held = awaiting = planned = cancelled = 0
+    for (status, log_status), n in by_status.items():
+        if cadence.counts_as_held(status, log_status):
+            held += n
+        elif cadence.awaiting_confirmation(status, log_status):
+            awaiting += n
+        elif status == LabourSession.Status.PLANNED:
+            planned += n
+        elif status in (LabourSession.Status.CANCELLED, LabourSession.Status.POSTPONED):
+            cancelled += n
+    return _Counts(held, awaiting, planned, cancelled)
+
+
+def _grid_cell(counts: _Counts, judgement: cadence.CellMonth, month_over: bool) -> GridCell:
+    """One cell's month from its session counts and the cadence's judgement of it."""
     state = cell_month_state(
         held=judgement.held,
-        planned=count(Status.PLANNED),
-        cancelled=count(Status.CANCELLED, Status.POSTPONED),
+        planned=counts.planned,
+        cancelled=counts.cancelled,
         required=judgement.required,
         month_over=month_over,
-        awaiting=awaiting,
+        awaiting=counts.awaiting,
     )
     return GridCell(
         state=state,
         held=judgement.held,
         required=judgement.required,
-        awaiting=awaiting,
+        awaiting=counts.awaiting,
         judged=judgement.judged,
         month_over=month_over,
-    )
-
-
-def _confirmed(by_status: dict) -> int:
-    return sum(
-        n
-        for (status, log_status), n in by_status.items()
-        if cadence.counts_as_held(status, log_status)
     )
 
 
@@ -238,12 +252,13 @@ def _grid_row(cell, months: list[MonthTotal], spans, counts, today) -> GridRow:
     totals (and the month under way's "met so far")."""
     row = GridRow(cell=cell, months=[])
     for total in months:
-        by_status = counts.get((cell.pk, total.month), {})
-        judgement = cadence.judge_month(spans, total.month, _confirmed(by_status), today)
+        summed = counts.get((cell.pk, total.month))
+        summed = _counts(summed) if summed else _NO_SESSIONS
+        judgement = cadence.judge_month(spans, total.month, summed.held, today)
         if not judgement.required:
             row.months.append(GridCell(state=NOT_ASSIGNED))
             continue
-        grid_cell = _grid_cell(by_status, judgement, total.is_over)
+        grid_cell = _grid_cell(summed, judgement, total.is_over)
         row.months.append(grid_cell)
         if not judgement.judged:
             total.met_so_far += grid_cell.met and not total.is_over

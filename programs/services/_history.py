@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from programs.models import LabourSession, SessionChange
+from programs.services.rollups import rollup_refresh, session_rollup_key
 from programs.services.tokens import FormAlreadyDone, claim_form, token_used_elsewhere
 from programs.text import vn_date
 
@@ -103,13 +104,20 @@ class SessionWrite:
 
     session: LabourSession
     user: object
+    # The (cell, month) the session's confirmed log counted in when the write began.
+    counted_in: tuple | None = None
 
     def save(self, action, changes: dict, reason: str = "") -> None:
-        """Version + 1, the model's rules (``full_clean``), save, and one history entry."""
+        """Version + 1, the model's rules (``full_clean``), save, one history entry, and the
+        monthly roll-ups the confirmed log counted in before or counts in now, recomputed
+        under the same lock."""
         self.session.version += 1
         self.session.full_clean()
         self.session.save()
         record_change(self.session, self.user, action, changes, reason)
+        now = session_rollup_key(self.session)
+        if self.counted_in or now:
+            rollup_refresh(keys=[self.counted_in, now])
 
 
 @contextmanager
@@ -124,4 +132,5 @@ def session_write(
     StaleEditError when someone saved the session since ``version`` was read.
     """
     with transaction.atomic():
-        yield SessionWrite(_lock_session(session, version, token=token, user=user), user)
+        current = _lock_session(session, version, token=token, user=user)
+        yield SessionWrite(current, user, counted_in=session_rollup_key(current))

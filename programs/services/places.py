@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Commune, Village, VillageName
+from programs.services.rollups import rollup_refresh
 from programs.text import vn_date
 
 # The fields that make up how a village or commune is printed; changing them keeps the old one.
@@ -111,7 +112,8 @@ def village_update(
     the previous former name ended (or the day the village was entered) to the day before
     ``changed_on`` (default: today). Raises ValidationError when the new values break a rule
     (a commune that has ended, a name already used in the commune, a change dated before the
-    last one); then nothing is written.
+    last one); then nothing is written. The monthly roll-ups the new former name affects are
+    recomputed (``rollups.rollup_refresh``).
     """
     changed_on = changed_on or timezone.localdate()
     with transaction.atomic():
@@ -128,6 +130,8 @@ def village_update(
             )
         if changed:
             current.save()
+        # A new former name moves the village's past sessions to another row of the reports.
+        rollup_refresh()
     return current
 
 
@@ -181,4 +185,5 @@ def commune_update(
             _keep_former_village_name(
                 village, name=village.name, commune=former, changed_on=changed_on
             )
+        rollup_refresh()
     return current

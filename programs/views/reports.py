@@ -7,11 +7,13 @@ or exported. Bad parameters give a message on the page, never a server error; a 
 the user's reach is a 404 like any other object.
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -93,6 +95,38 @@ def report_query(report, *, committee=None) -> str:
     return urlencode(params)
 
 
+# Rows per page of the long tables (cells, villages, households): a province year has 1,500
+# cells, 1,800 villages and thousands of households; one page of each keeps the report's page
+# under 300 KB. The totals above them, the subtotals and the downloads cover every row.
+REPORT_ROWS_PER_PAGE = 50
+
+
+@dataclass
+class TablePage:
+    """One page of a long table, with the links to the pages before and after (the rest of the
+    report's query kept, the page of the other tables too)."""
+
+    page: object
+    previous_url: str = ""
+    next_url: str = ""
+
+
+def _table_page(request, rows, param: str, anchor: str) -> TablePage:
+    # get_page: a missing, non-numeric or too large number gives the first or last page.
+    page = Paginator(rows, REPORT_ROWS_PER_PAGE).get_page(request.GET.get(param))
+
+    def url(number):
+        params = request.GET.copy()
+        params[param] = number
+        return f"?{params.urlencode()}#{anchor}"
+
+    return TablePage(
+        page=page,
+        previous_url=url(page.previous_page_number()) if page.has_previous() else "",
+        next_url=url(page.next_page_number()) if page.has_next() else "",
+    )
+
+
 def _visit_rows(report):
     """Person-visits by category: named participants and those counted without names."""
     totals = report.totals
@@ -166,6 +200,11 @@ def report(request):
                 for row in result.subtotals
             ],
             comparison=indicators.comparison_rows(result),
+            cells_page=_table_page(request, result.cells_shown, "cells_page", "report-cells"),
+            villages_page=_table_page(request, result.villages, "villages_page", "report-villages"),
+            households_page=_table_page(
+                request, result.households, "households_page", "report-households"
+            ),
             print_url=f"{reverse('programs:report-print')}?{query}",
             xlsx_url=f"{base}?{query}&format=xlsx",
             csv_url=f"{base}?{query}&format=csv",
