@@ -3,6 +3,7 @@
 from .demo import DemoRecord
 from .directives import Directive, Weekday
 from .geography import Commune, District, Household, Province, Village, VillageName
+from .opinions import OpinionField, OpinionStatus, VillagerOpinion
 from .organisations import Assignment, CalendarFeed, Member, PartyCell, PartyCommittee, Role
 from .reports import IssuedReport, ReportSettings, ReportText
 from .sessions import (
@@ -31,6 +32,8 @@ __all__ = [
     "IssuedReport",
     "LabourSession",
     "Member",
+    "OpinionField",
+    "OpinionStatus",
     "PartyCell",
     "PartyCommittee",
     "Photo",
@@ -42,6 +45,7 @@ __all__ = [
     "Unit",
     "Village",
     "VillageName",
+    "VillagerOpinion",
     "Weekday",
     "WorkOutput",
     "WorkType",

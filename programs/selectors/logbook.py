@@ -6,7 +6,15 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from programs.models import Household, LabourSession, Member, SessionChange, Unit, WorkType
+from programs.models import (
+    Household,
+    LabourSession,
+    Member,
+    SessionChange,
+    Unit,
+    Village,
+    WorkType,
+)
 from programs.permissions import cells_of_secretary, is_cell_secretary, members_for_session_log
 from programs.text import fold, plain_decimal
 
@@ -43,6 +51,9 @@ class LogData:
     photos: list = field(default_factory=list)
     work_types: list = field(default_factory=list)
     households: list = field(default_factory=list)
+    opinions: list = field(default_factory=list)
+    # The villages an opinion may concern: those of the session's village's commune.
+    villages: list = field(default_factory=list)
 
 
 def log_data(session, *, listed_ids=(), found=()) -> LogData:
@@ -80,7 +91,18 @@ def log_data(session, *, listed_ids=(), found=()) -> LogData:
             )
         ),
         households=list(Household.objects.filter(village_id=session.village_id)),
+        opinions=list(session.opinions.order_by("pk")),
+        villages=_opinion_villages(session),
     )
+
+
+def _opinion_villages(session) -> list:
+    """The session's village first, then the other villages of its commune by name (one
+    query). An opinion may concern a neighbouring village of the same commune."""
+    villages = Village.objects.filter(
+        Q(commune_id=session.village.commune_id) | Q(pk=session.village_id)
+    ).order_by("search_name", "pk")
+    return sorted(villages, key=lambda v: v.pk != session.village_id)
 
 
 def find_members(session, query: str, exclude) -> list:

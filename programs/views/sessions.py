@@ -64,6 +64,9 @@ def session_detail(request, pk):
             "log": selectors.session_log_summary(session),
             "can_log": session.can_be_logged and permissions.can_log_session(request.user, session),
             "can_review": can_review,
+            # Opinions are followed up once the log is confirmed (before, in the log form).
+            "can_follow_up": session.log_is_locked
+            and permissions.can_follow_up_opinions(request.user, session),
             # Confirming is a one-click POST from this page; it carries the version shown here.
             "confirm_form": VersionForm(initial={"version": session.version})
             if can_review and session.log_status == session.LogStatus.SUBMITTED
