@@ -6,7 +6,14 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.utils import timezone
 
-from programs.models import Directive, LabourSession, PartyCell, PartyCommittee, Village
+from programs.models import (
+    Directive,
+    LabourSession,
+    PartyCell,
+    PartyCommittee,
+    Village,
+    VillagerOpinion,
+)
 from programs.planning import Month
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,6 +34,7 @@ def _pages():
     village = Village.objects.get(name="Phiêng Luông")
     directive = Directive.objects.get(symbol__contains="54")
     next_month = Month.of(timezone.localdate()).next()
+    opinion = VillagerOpinion.objects.of_confirmed_logs().open().first()
     return [
         (None, "/accounts/login/"),
         (None, "/offline/"),
@@ -55,6 +63,11 @@ def _pages():
         ("officer", "/reviews/"),
         ("officer", "/reports/"),
         ("officer", "/reports/print/"),
+        # Villagers' opinions: the list, one opinion's follow-up, and a session page whose
+        # confirmed log lists its opinions with their follow-up links.
+        ("officer", "/opinions/"),
+        ("officer", f"/opinions/{opinion.pk}/"),
+        ("officer", f"/sessions/{opinion.session_id}/"),
     ]
 
 
