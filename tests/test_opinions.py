@@ -542,3 +542,19 @@ def test_admin_shows_opinions_read_only(client, world):
     html = client.get(url).content.decode()
     assert "Đề nghị nạo vét mương" in html
     assert 'name="opinions-0-text"' not in html
+
+
+def test_a_stale_log_save_shows_both_versions_opinions(client, world, session, log_page):
+    theirs = _opinion_rows(dict(log_page), [{"text": "Đề nghị làm cầu", "field": "roads"}])
+    theirs["action"] = "draft"
+    client.force_login(world["officer"])
+    assert client.post(log_url(session), theirs).status_code == 302
+    client.force_login(world["secretary"])
+    mine = _opinion_rows(dict(log_page), [{"text": "Đề nghị nước sạch", "field": "water"}])
+    mine.update({"action": "draft", "token": "00000000-0000-4000-8000-000000000001"})
+    response = client.post(log_url(session), mine)
+    assert response.status_code == 200
+    conflict = response.context["conflict"]
+    assert [text for _field, text, _status in conflict["yours"].opinions] == ["Đề nghị nước sạch"]
+    assert [text for _field, text, _status in conflict["saved"].opinions] == ["Đề nghị làm cầu"]
+    assert [o.text for o in session.opinions.all()] == ["Đề nghị làm cầu"]

@@ -10,6 +10,8 @@ from programs.models import (
     Household,
     LabourSession,
     Member,
+    OpinionField,
+    OpinionStatus,
     SessionChange,
     Unit,
     Village,
@@ -154,6 +156,12 @@ class LogVersion:
     photos: int
     saved_by: object = None  # the user, shown with the person_name filter
     saved_at: datetime.datetime | None = None
+    # (field, words, status) of each villagers' opinion, labelled in the page's language.
+    opinions: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _opinion_line(field_code: str, text: str, status: str) -> tuple[str, str, str]:
+    return (str(OpinionField(field_code).label), text, str(OpinionStatus(status).label))
 
 
 def _unit_label(unit: str, work_type) -> str:
@@ -185,6 +193,9 @@ def saved_log_version(session) -> LogVersion:
         photos=session.photos.count(),
         saved_by=change.user if change else None,
         saved_at=change.at if change else None,
+        opinions=[
+            _opinion_line(o.field, o.text, o.status) for o in session.opinions.order_by("pk")
+        ],
     )
 
 
@@ -215,4 +226,5 @@ def posted_log_version(data, members: list, photos: int) -> LogVersion:
         ],
         notes=data.notes,
         photos=photos,
+        opinions=[_opinion_line(o.field, o.text, o.status) for o in data.opinions or []],
     )
