@@ -558,3 +558,24 @@ def test_a_stale_log_save_shows_both_versions_opinions(client, world, session, l
     assert [text for _field, text, _status in conflict["yours"].opinions] == ["Đề nghị nước sạch"]
     assert [text for _field, text, _status in conflict["saved"].opinions] == ["Đề nghị làm cầu"]
     assert [o.text for o in session.opinions.all()] == ["Đề nghị làm cầu"]
+
+
+def test_resolving_after_the_period_leaves_its_report_unchanged(world):
+    """Resolved means resolved by the period's last day: an opinion of March resolved in May
+    still counts as open in the first quarter's report, which therefore never changes."""
+    session = confirmed_session(world)
+    opinion = factories.opinion(session)
+    scope = resolve_scope(world["officer"], {"committee": str(world["committee"].pk)})
+    period = parse_period({"period": "quarter", "month": "2026-03"}, TODAY)
+    before = build_report(scope, period, today=TODAY).opinions
+    opinion_services.opinion_follow_up(
+        opinion=opinion,
+        user=world["officer"],
+        version=1,
+        status="resolved",
+        resolved_on=D(2026, 5, 4),
+    )
+    after = build_report(scope, period, today=TODAY).opinions
+    assert (before.received, before.resolved) == (after.received, after.resolved) == (1, 0)
+    year = build_report(scope, parse_period({"period": "year", "year": "2026"}, TODAY), today=TODAY)
+    assert (year.opinions.received, year.opinions.resolved) == (1, 1)
