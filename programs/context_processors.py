@@ -32,6 +32,10 @@ class UserPermissions:
         return permissions.can_see_reports(self._user)
 
     @cached_property
+    def see_opinions(self) -> bool:
+        return permissions.can_see_opinions(self._user)
+
+    @cached_property
     def see_compliance(self) -> bool:
         return permissions.can_see_compliance(self._user)
 

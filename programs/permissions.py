@@ -35,6 +35,7 @@ from programs.models import (
     Role,
     Village,
     VillageName,
+    VillagerOpinion,
     WorkOutput,
     WorkType,
 )
@@ -340,6 +341,19 @@ def can_log_session(user, session: LabourSession) -> bool:
     return session.cell_id in scope_for(user).secretary_cells or can_manage_session(user, session)
 
 
+def can_follow_up_opinions(user, session: LabourSession) -> bool:
+    """Record what became of the villagers' opinions of a confirmed log (forwarded, resolved,
+    by whom, when) without reopening it: the officers who manage the cell, and the cell's own
+    secretary. Whether the log is confirmed is the session's own question."""
+    return can_log_session(user, session)
+
+
+def can_see_opinions(user) -> bool:
+    """The list of villagers' opinions (/opinions/), over the cells in scope: officers,
+    viewers and cell secretaries, as for reports (a host reads them on the session pages)."""
+    return can_see_reports(user)
+
+
 def can_review_log(user, session: LabourSession) -> bool:
     """Confirm, return or reopen a session's log: officers who manage the cell."""
     return can_manage_session(user, session)
@@ -466,6 +480,32 @@ def get_session_for_news_or_404(user, pk, *, write: bool = False, queryset=None)
     return session
 
 
+def get_opinion_or_404(user, pk, *, write: bool = False) -> VillagerOpinion:
+    """An opinion of a session the user may read (404 otherwise); with ``write``, 403 unless
+    the user may follow it up."""
+    try:
+        opinion = (
+            VillagerOpinion.objects.select_related(
+                "session__cell__committee", "session__village", "village"
+            )
+            .filter(scope_for(user).session_filter("session__"))
+            .get(pk=pk)
+        )
+    except (VillagerOpinion.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_follow_up_opinions(user, opinion.session):
+        raise PermissionDenied
+    return opinion
+
+
+def opinions_of_cells_visible_to(user) -> QuerySet:
+    """Opinions heard at the sessions of the cells in the user's scope (not those read as a
+    host commune): the list of opinions, like the reports, is about the cells' work."""
+    if not can_see_opinions(user):
+        return VillagerOpinion.objects.none()
+    return VillagerOpinion.objects.filter(scope_for(user).cell_filter("session__cell__"))
+
+
 def get_cell_or_404(user, pk) -> PartyCell:
     try:
         return (
@@ -551,6 +591,7 @@ _ADMIN_CELL_PATHS = {
     Attendance: "session__cell__",
     WorkOutput: "session__cell__",
     Photo: "session__cell__",
+    VillagerOpinion: "session__cell__",
 }
 _ADMIN_VILLAGE_PATHS = {Village: "", Household: "village__", VillageName: "village__"}
 ADMIN_SCOPED_MODELS = frozenset({PartyCommittee, *_ADMIN_CELL_PATHS, *_ADMIN_VILLAGE_PATHS})

@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from programs.models.demo import DemoRecord
 from programs.models.directives import WEEKEND, Directive
 from programs.models.geography import Commune, District, Household, Province, Village, VillageName
+from programs.models.opinions import OpinionField, OpinionStatus, VillagerOpinion
 from programs.models.organisations import Assignment, Member, PartyCell, PartyCommittee, Role
 from programs.models.sessions import (
     Attendance,
@@ -970,6 +971,7 @@ def _load_sessions(ledger: _Ledger, cast: _Cast, *, today, new_files):
     schedule = _schedule(today)
     _adopt_older_demo_sessions(ledger, cast)
     run = _SessionRun(ledger, cast)
+    run.today = today
     in_schedule = {planned.key for planned in schedule}
     stale = {key: s for key, s in run.demo_sessions.items() if key not in in_schedule}
     _delete_unused(ledger, stale, run.untouched)
@@ -1071,9 +1073,11 @@ class _SessionRun:
             _sync_attendance(session, people, number)
             outputs = _outputs(planned, menu, village, self.cast.households)
             _sync_outputs(session, outputs, self.cast.work_types)
+            _sync_opinions(session, _opinions(planned, number, village, self.today))
         else:
             session.attendances.all().delete()
             session.outputs.all().delete()
+            session.opinions.all().delete()
         if planned.article:
             self.article = session
 
@@ -1351,6 +1355,74 @@ def _sync_outputs(session, outputs, work_types):
                 setattr(output, name, value)
             _save_valid(output)
     session.outputs.exclude(work_type__name__in=[row[0] for row in outputs]).delete()
+
+
+# Who settles what villagers ask for, as a commune's report names them.
+COMMUNE_PEOPLES_COMMITTEE = "UBND xã Bình An"
+DISTRICT_AGRICULTURE = "Phòng Nông nghiệp và Môi trường"
+
+
+def _opinions(planned, number, village, today) -> list[dict]:
+    """What the villagers asked for at a held session: the article's canal, else the road into
+    the village and, every other month, street lighting. Requests heard more than a month ago
+    are settled by the commune a fortnight after the session, some are forwarded upwards, the
+    recent ones are just received: the report then has each kind to count."""
+    Status = OpinionStatus
+    if planned.article:
+        return [
+            {
+                "text": "Đề nghị tiếp tục hỗ trợ cấu kiện kênh mương cho các đoạn còn lại.",
+                "field": OpinionField.IRRIGATION,
+                "status": Status.FORWARDED,
+                "resolver": DISTRICT_AGRICULTURE,
+            }
+        ]
+    age = (today - planned.date).days
+    road = {
+        "text": f"Đề nghị sửa chữa đoạn đường vào {village} bị xuống cấp.",
+        "field": OpinionField.ROADS,
+        "status": Status.RECEIVED,
+    }
+    if age > 30 and number % 3 != 1:
+        road.update(
+            status=Status.RESOLVED,
+            resolver=COMMUNE_PEOPLES_COMMITTEE,
+            resolved_on=planned.date + datetime.timedelta(days=14),
+        )
+    elif age > 30:
+        road.update(status=Status.FORWARDED, resolver=COMMUNE_PEOPLES_COMMITTEE)
+    opinions = [road]
+    if number % 2 == 0:
+        opinions.append(
+            {
+                "text": "Đề nghị hỗ trợ kéo điện chiếu sáng đường liên thôn.",
+                "field": OpinionField.ELECTRICITY,
+                "status": Status.RECEIVED,
+            }
+        )
+    return opinions
+
+
+def _sync_opinions(session, opinions: list[dict]):
+    # A demo session's opinions differ by text, so (session, text) is their key.
+    existing = {row.text: row for row in session.opinions.all()}
+    for wanted in opinions:
+        values = {
+            "field": wanted["field"],
+            "village": session.village,
+            "status": wanted["status"],
+            "resolver": wanted.get("resolver", ""),
+            "resolved_on": wanted.get("resolved_on"),
+            "heard_on": session.date,
+        }
+        opinion = existing.get(wanted["text"]) or VillagerOpinion(
+            session=session, text=wanted["text"]
+        )
+        if opinion.pk is None or _snapshot(opinion, values) != _wanted(VillagerOpinion, values):
+            for name, value in values.items():
+                setattr(opinion, name, value)
+            _save_valid(opinion)
+    session.opinions.exclude(text__in=[row["text"] for row in opinions]).delete()
 
 
 def _sync_photos(ledger: _Ledger, session, uploader, new_files, movable: set[int]):

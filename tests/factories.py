@@ -20,6 +20,7 @@ from programs.models import (
     Province,
     Role,
     Village,
+    VillagerOpinion,
     WorkType,
 )
 
@@ -131,6 +132,17 @@ def session_form(world, day: datetime.date, **overrides) -> dict:
         "notes": "",
         **overrides,
     }
+
+
+def opinion(session, **kw) -> VillagerOpinion:
+    """A villagers' opinion heard at ``session`` (in its village, on its date)."""
+    kw.setdefault("text", f"Đề nghị sửa đường vào thôn {_n()}")
+    kw.setdefault("field", "roads")
+    kw.setdefault("village", session.village)
+    kw.setdefault("heard_on", session.date)
+    if kw.get("status") == "resolved":
+        kw.setdefault("resolved_on", session.date + datetime.timedelta(days=10))
+    return VillagerOpinion.objects.create(session=session, **kw)
 
 
 def work_type(**kw) -> WorkType:

@@ -365,7 +365,7 @@ def test_session_edits_in_the_admin_join_the_history(client, world):
         "review_comment": "",
         "version": session.version,
     }
-    for prefix in ("attendances", "outputs", "photos"):
+    for prefix in ("attendances", "outputs", "photos", "opinions"):
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
     response = client.post(url, data)
     assert response.status_code == 302, (

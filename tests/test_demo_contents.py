@@ -182,3 +182,25 @@ def test_logs_are_in_every_sign_off_state(demo):
     for session in held.filter(log_status="confirmed"):
         assert session.log_confirmed_at > session.log_submitted_at
         session.full_clean()
+
+
+def test_villagers_opinions_of_every_status_count_in_the_report(demo):
+    """Held sessions carry villagers' requests: some resolved by the commune, some forwarded,
+    the newest just received; the year's report counts them."""
+    from programs.models import PartyCommittee, VillagerOpinion
+    from programs.reports.figures import build_report
+    from programs.reports.periods import parse_period
+    from programs.reports.scopes import resolve_scope
+
+    statuses = set(VillagerOpinion.objects.values_list("status", flat=True))
+    assert statuses == {"received", "forwarded", "resolved"}
+    assert VillagerOpinion.objects.filter(text__contains="cấu kiện kênh mương").exists()
+    officer = get_user_model().objects.get(username="officer")
+    committee = PartyCommittee.objects.get(name="Đảng ủy Cơ quan Chính quyền huyện")
+    scope = resolve_scope(officer, {"committee": str(committee.pk)})
+    today = timezone.localdate()
+    # The last twelve months, so the test holds in January too.
+    start = (today - datetime.timedelta(days=365)).isoformat()
+    period = parse_period({"period": "custom", "from": start, "to": today.isoformat()}, today)
+    report = build_report(scope, period, today=today, with_previous=False)
+    assert report.opinions.received > report.opinions.resolved > 0

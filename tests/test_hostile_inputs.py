@@ -100,6 +100,7 @@ QUERY = {
     ],
     "session-photo": [({}, ["size"])],
     "reviews": [({}, ["page"])],
+    "opinion-list": [({}, ["status", "field", "village", "page"])],
     "compliance": [({"committee": "{committee}"}, ["committee", "from", "to", "page"])],
     # The four report addresses read the same parameters with the same code: the page gets
     # each of them; the print view, the CSV and the workbook their own (format, list) and the
@@ -141,6 +142,7 @@ def cast(world):
     work_type = WorkType.objects.first() or factories.work_type()
     WorkOutput.objects.create(session=submitted, work_type=work_type, quantity=40, unit="m")
     factories.member(cell=world["cell"], full_name="Hoàng Văn Thắng")
+    opinion = factories.opinion(confirmed, text="Đề nghị sửa đường")
     return {
         **world,
         "sessions": [planned, submitted, confirmed],
@@ -148,6 +150,7 @@ def cast(world):
         "submitted": submitted,
         "confirmed": confirmed,
         "photo": photo,
+        "opinion": opinion,
     }
 
 
@@ -202,6 +205,8 @@ def _real_ids(route: str, cast) -> list[dict[str, str]]:
     if route.startswith("share/"):
         # No card is published in the sweep: every address is a 404, never an error.
         return [{"token": "x" * 32, "number": "1"}, {"token": "x" * 65, "number": "0"}]
+    if route.startswith("opinions/"):
+        return [{"pk": str(cast["opinion"].pk)}]
     if route.startswith("cells/"):
         return [{"pk": str(cast["cell"].pk)}, {"pk": str(cast["other_cell"].pk)}]
     if route.startswith("villages/"):
@@ -490,6 +495,7 @@ def test_no_session_form_gives_a_server_error_for_any_field_value(
 # The log's buttons share its forty-odd fields: the values are shared out between them.
 LOG_ACTIONS = {"draft": (0, 4), "submit": (4, 4), "find": (8, 3), "add_output": (11, 2)}
 LOG_ACTIONS["add_photo"] = (13, 2)
+LOG_ACTIONS["add_opinion"] = (15, 2)
 
 
 @pytest.mark.parametrize("action", LOG_ACTIONS)
@@ -504,6 +510,13 @@ def test_no_log_post_gives_a_server_error_for_any_field_value(fast_client, cast,
         count=count,
         extra={"action": action},
     )
+    sweep.check()
+
+
+def test_no_opinion_follow_up_post_gives_a_server_error_for_any_field_value(fast_client, cast):
+    url = f"/opinions/{cast['opinion'].pk}/"
+    fill = {"status": "resolved", "resolver": "UBND xã", "resolved_on": "2026-04-01"}
+    sweep = _post_sweep(fast_client, cast, "officer", url, count=8, fill=fill)
     sweep.check()
 
 
@@ -535,6 +548,7 @@ def test_forms_posted_by_those_who_may_not_give_no_server_error(fast_client, cas
     sweep = Sweep(fast_client)
     start, count = SHARE[who]
     urls = ["/sessions/new/", "/sessions/plan/", "/calendar/feed/reset/", "/reports/print/"]
+    urls.append(f"/opinions/{cast['opinion'].pk}/")
     for which in ("planned", "submitted", "confirmed"):
         for action in ("edit", "postpone", "cancel", "log", "confirm", "return", "reopen"):
             urls.append(_session_url(cast, which, action))

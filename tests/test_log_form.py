@@ -621,8 +621,8 @@ def _grow(world, session, *, members, outputs, photos):
 
 # The log page's queries (tests.queries), with a small log and with a cell of sixty: shown,
 # shown again after "Add a row" (the one-time token is looked up on every POST), and shown
-# again with an error.
-SHOWN, SHOWN_AGAIN, WITH_AN_ERROR = 11, 12, 12
+# again with an error. Villagers' opinions added two: the rows, and the commune's villages.
+SHOWN, SHOWN_AGAIN, WITH_AN_ERROR = 13, 14, 14
 
 
 def _render_pinned(client, url):

@@ -128,6 +128,7 @@ def test_workbook_matches_row_by_row_totals(report_dataset, params):
             "Work done",
             "Funding",
             "Households helped",
+            "Villagers' opinions",
             # The dataset's committee has a subordinate committee: its subtotals come first.
             "By subordinate committee",
             "By cell",
@@ -180,7 +181,7 @@ def test_workbook_matches_row_by_row_totals(report_dataset, params):
     assert body[-1][1].value == sum(by_source.values())
 
     # Per cell, village and month: the rows add up to the totals, and every figure is a number.
-    for title in titles[6:]:
+    for title in titles[7:]:  # after the households and the villagers' opinions
         headers, body = sheet_table(book[title])
         held = headers.index(vi("Held (confirmed)"))
         visits = headers.index(vi("Person-visits"))
@@ -199,8 +200,8 @@ def test_every_sheet_opens_with_title_scope_period_and_a_frozen_bold_header(repo
     with translation.override("vi"):
         period_label = report.period.label
         title = _("Report on cadres and party members working with the people")
-    # Nine sheets, and the subtotals of the dataset's subordinate committee.
-    assert len(book.worksheets) == 10
+    # Ten sheets, and the subtotals of the dataset's subordinate committee.
+    assert len(book.worksheets) == 11
     for sheet in book.worksheets:
         # Four lines above the table: title, scope, period, the cadence rule in words.
         assert sheet.freeze_panes == "A7", sheet.title
@@ -247,7 +248,7 @@ def test_report_page_hands_its_report_to_the_export(client, report_dataset, fmt)
     if fmt == "csv":
         assert csv_rows(body)[1] == ["Đảng ủy Cơ quan Chính quyền huyện"]
     else:
-        assert len(load_workbook(io.BytesIO(body)).worksheets) == 10  # with the subtotals
+        assert len(load_workbook(io.BytesIO(body)).worksheets) == 11  # with the subtotals
 
 
 def test_report_export_runs_no_query(report_dataset, django_assert_num_queries):

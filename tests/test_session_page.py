@@ -334,12 +334,13 @@ def test_page_queries_do_not_grow_with_the_log(client, world):
         session=session, work_type=work_type, quantity=1, unit="m", household=household
     )
     add_photo(session, "một")
+    factories.opinion(session)
     SessionChange.objects.create(session=session, action="log_submitted", changes={})
     url = session.get_absolute_url()
     client.force_login(world["officer"])
     client.get(url)  # warm up the session and user loading
 
-    with pinned_queries(12):
+    with pinned_queries(13):
         assert client.get(url).status_code == 200
 
     for n in range(60):
@@ -355,11 +356,13 @@ def test_page_queries_do_not_grow_with_the_log(client, world):
             funding_source="villagers",
         )
         add_photo(session, f"ảnh {n}")
+        factories.opinion(session, village=factories.village(commune=world["village"].commune))
 
-    with pinned_queries(12):
+    with pinned_queries(13):
         response = client.get(url)
     log = response.context["log"]
     assert (log.named, len(log.outputs), len(log.photos)) == (63, 20, 20)
+    assert len(log.opinions) == 20
 
 
 def test_summary_runs_no_query_of_its_own(world, logged, django_assert_num_queries):

@@ -22,6 +22,7 @@ from programs.models import (
     Attendance,
     LabourSession,
     Photo,
+    VillagerOpinion,
     WorkOutput,
     WorkType,
 )
@@ -105,6 +106,14 @@ class PhotoInline(ReadOnlyLogInline):
     def preview(self, photo):
         url = reverse("programs:session-photo", args=[photo.session_id, photo.pk])
         return format_html('<a href="{}">{}</a>', url, _("View"))
+
+
+class VillagerOpinionInline(ReadOnlyLogInline):
+    """Opinions are written with the log and followed up from the session page (history and
+    version checked there), never here."""
+
+    model = VillagerOpinion
+    fields = ["text", "field", "village", "status", "resolver", "resolved_on"]
 
 
 class LabourSessionAdminForm(forms.ModelForm):
@@ -201,7 +210,7 @@ class LabourSessionAdmin(ScopedAdmin, PlaceLabelMixin, FoldedSearchMixin, admin.
         (_("Log"), {"fields": ["log_link", "log_status", *LOG_FIELDS]}),
         (_("Record"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
-    inlines = [AttendanceInline, WorkOutputInline, PhotoInline]
+    inlines = [AttendanceInline, WorkOutputInline, PhotoInline, VillagerOpinionInline]
 
     def get_queryset(self, request):
         return (

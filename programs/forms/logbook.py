@@ -43,11 +43,15 @@ class LogForm(VersionForm):
     unlisted_villagers = forms.IntegerField(
         label=_("Villagers"), min_value=0, max_value=10_000, required=False
     )
+    # Before opinions were rows of their own, everything heard went here; old logs keep it.
     notes = optional_text(
-        _("Villagers' opinions and requests"),
+        _("Other notes"),
         max_length=10_000,
         rows=4,
-        help_text=_("What the villagers said or asked for, and what was answered."),
+        help_text=_(
+            "Anything else said at the session. Write each opinion or request in its own row "
+            "above, so that it is counted in the reports."
+        ),
     )
     search = forms.CharField(
         label=_("Find people from other cells or levels"),

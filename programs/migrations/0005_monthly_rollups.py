@@ -127,7 +127,7 @@ def rebuild(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0003_issued_reports'),
+        ('programs', '0004_villager_opinions'),
     ]
 
     operations = [

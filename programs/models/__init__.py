@@ -13,6 +13,7 @@ from .notifications import (
     PushSubscription,
     UserProfile,
 )
+from .opinions import OpinionField, OpinionStatus, VillagerOpinion
 from .organisations import Assignment, CalendarFeed, Member, PartyCell, PartyCommittee, Role
 from .reports import IssuedReport, ReportSettings, ReportText
 from .rollups import CellMonthRollup, RollupDirty
@@ -49,6 +50,8 @@ __all__ = [
     "NotificationKind",
     "NotificationPreference",
     "NotificationRules",
+    "OpinionField",
+    "OpinionStatus",
     "PartyCell",
     "PartyCommittee",
     "Photo",
@@ -63,6 +66,7 @@ __all__ = [
     "UserProfile",
     "Village",
     "VillageName",
+    "VillagerOpinion",
     "Weekday",
     "WorkOutput",
     "WorkType",

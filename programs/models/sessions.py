@@ -514,6 +514,7 @@ class SessionChange(models.Model):
         LOG_CONFIRMED = "log_confirmed", _("log confirmed")
         LOG_RETURNED = "log_returned", _("log returned for correction")
         LOG_REOPENED = "log_reopened", _("log reopened")
+        OPINION_FOLLOWED_UP = "opinion_followed_up", _("opinion followed up")
 
     session = models.ForeignKey(
         LabourSession,

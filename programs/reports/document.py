@@ -12,6 +12,7 @@ import unicodedata
 
 from programs.text import vn_number, vnd
 
+from . import opinions
 from .cadence import RULE_VI
 from .indicators import comparison_rows
 
@@ -234,6 +235,7 @@ def document_context(
             for key, _label, count, workdays in report.by_category
         ],
         "households_sentence": households_sentence(report),
+        "opinions_sentence": opinions.sentence(report),
         "comparison": comparison_rows(report),
         "settings": settings_obj,
         "signer_on_behalf": settings_obj.signer_on_behalf.strip() or defaults["signer_on_behalf"],

@@ -180,6 +180,8 @@ class Report:
     months_partial: list[Month] = field(default_factory=list)
     # With a directive: the documents that implement it, whose sessions are counted too.
     directive_tree: DirectiveTree | None = None
+    # Villagers' opinions received and resolved (``opinions.OpinionCounts``, by ``attach``).
+    opinions: object | None = None
 
     @property
     def running_label(self) -> str:
@@ -194,6 +196,13 @@ class Report:
     def cadence_rule(self):
         """The cadence rule in words, shown under the figure."""
         return cadence.RULE
+
+    @property
+    def opinions_rule(self):
+        """How villagers' opinions are counted, shown under their figures."""
+        from .opinions import RULE
+
+        return RULE
 
     # For a committee with subordinate committees: a ``subtotals.Subtotal`` per subordinate,
     # and the rows of the committee's own cells (``cells`` has every cell; see ``subtotals``).
@@ -246,9 +255,11 @@ def build_report(
             else _build(scope, [period.previous_year()], tree, today=today)[0]
         )
     # Imported here: ``subtotals`` builds on this module's ``Row``.
+    from . import opinions
     from .subtotals import attach
 
     attach(report)
+    opinions.attach(report)
     return report
 
 

@@ -83,6 +83,17 @@ INDICATORS = [
         "value", gettext_lazy("Money-equivalent value (VND)"), lambda r: r.total_value, "money"
     ),
     Indicator("households", gettext_lazy("Households helped"), lambda r: len(r.households)),
+    # The rule (received on confirmed logs, resolved by the period's end) is ``opinions.RULE``.
+    Indicator(
+        "opinions_received",
+        gettext_lazy("Opinions and requests received from villagers"),
+        lambda r: r.opinions.received if r.opinions is not None else 0,
+    ),
+    Indicator(
+        "opinions_resolved",
+        gettext_lazy("of which resolved by the end of the period"),
+        lambda r: r.opinions.resolved if r.opinions is not None else 0,
+    ),
 ]
 BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
 
@@ -97,6 +108,8 @@ COMPARED = (
     "workdays",
     "households",
     "value",
+    "opinions_received",
+    "opinions_resolved",
 )
 
 

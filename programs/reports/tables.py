@@ -1,5 +1,5 @@
 """The report's tables as the downloads lay them out: the ``Table`` type (a sheet of a workbook,
-or a section of a CSV file) and the nine tables of a report, from the summary of indicators to
+or a section of a CSV file) and the tables of a report, from the summary of indicators to
 the sessions by month, with the lines printed above each.
 
 Labels are read in the active language; the writers build them under ``override("vi")``.
@@ -35,6 +35,7 @@ SHEETS = {
     "outputs": lambda: pgettext("report sheet", "Work done"),
     "funding": lambda: pgettext("report sheet", "Funding"),
     "households": lambda: pgettext("report sheet", "Households helped"),
+    "opinions": lambda: pgettext("report sheet", "Villagers' opinions"),
     "subtotals": lambda: pgettext("report sheet", "By subordinate committee"),
     "cells": lambda: pgettext("report sheet", "By cell"),
     "villages": lambda: pgettext("report sheet", "By village"),
@@ -168,6 +169,21 @@ def _households_table(report: Report) -> Table:
     )
 
 
+def _opinions_table(report: Report) -> Table:
+    """Villagers' opinions by field: received, resolved by the period's end, not yet."""
+    counts = report.opinions
+    by_field = counts.by_field if counts is not None else []
+    rows = [[row.label.capitalize(), row.received, row.resolved, row.pending] for row in by_field]
+    if counts is not None:
+        rows.append([_("Total"), counts.received, counts.resolved, counts.pending])
+    return Table(
+        SHEETS["opinions"](),
+        [_("Field"), _("Received"), _("Resolved by the end of the period"), _("Not yet resolved")],
+        [40, 14, 22, 18],
+        rows,
+    )
+
+
 def _counts(row) -> list:
     return [getattr(row, attribute) for attribute, _header in COUNT_COLUMNS]
 
@@ -220,6 +236,7 @@ def report_tables(report: Report) -> list[Table]:
         _outputs_table(report),
         _funding_table(report),
         _households_table(report),
+        _opinions_table(report),
         *subtotals,
         _rows_table("cells", _("Party cell"), report.cells, cadence=True),
         _rows_table("villages", _("Village"), report.villages),

@@ -6,7 +6,17 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from programs.models import Household, LabourSession, Member, SessionChange, Unit, WorkType
+from programs.models import (
+    Household,
+    LabourSession,
+    Member,
+    OpinionField,
+    OpinionStatus,
+    SessionChange,
+    Unit,
+    Village,
+    WorkType,
+)
 from programs.permissions import cells_of_secretary, is_cell_secretary, members_for_session_log
 from programs.text import fold, plain_decimal
 
@@ -43,6 +53,9 @@ class LogData:
     photos: list = field(default_factory=list)
     work_types: list = field(default_factory=list)
     households: list = field(default_factory=list)
+    opinions: list = field(default_factory=list)
+    # The villages an opinion may concern: those of the session's village's commune.
+    villages: list = field(default_factory=list)
 
 
 def log_data(session, *, listed_ids=(), found=()) -> LogData:
@@ -80,7 +93,18 @@ def log_data(session, *, listed_ids=(), found=()) -> LogData:
             )
         ),
         households=list(Household.objects.filter(village_id=session.village_id)),
+        opinions=list(session.opinions.order_by("pk")),
+        villages=_opinion_villages(session),
     )
+
+
+def _opinion_villages(session) -> list:
+    """The session's village first, then the other villages of its commune by name (one
+    query). An opinion may concern a neighbouring village of the same commune."""
+    villages = Village.objects.filter(
+        Q(commune_id=session.village.commune_id) | Q(pk=session.village_id)
+    ).order_by("search_name", "pk")
+    return sorted(villages, key=lambda v: v.pk != session.village_id)
 
 
 def find_members(session, query: str, exclude) -> list:
@@ -132,6 +156,12 @@ class LogVersion:
     photos: int
     saved_by: object = None  # the user, shown with the person_name filter
     saved_at: datetime.datetime | None = None
+    # (field, words, status) of each villagers' opinion, labelled in the page's language.
+    opinions: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _opinion_line(field_code: str, text: str, status: str) -> tuple[str, str, str]:
+    return (str(OpinionField(field_code).label), text, str(OpinionStatus(status).label))
 
 
 def _unit_label(unit: str, work_type) -> str:
@@ -163,6 +193,9 @@ def saved_log_version(session) -> LogVersion:
         photos=session.photos.count(),
         saved_by=change.user if change else None,
         saved_at=change.at if change else None,
+        opinions=[
+            _opinion_line(o.field, o.text, o.status) for o in session.opinions.order_by("pk")
+        ],
     )
 
 
@@ -193,4 +226,5 @@ def posted_log_version(data, members: list, photos: int) -> LogVersion:
         ],
         notes=data.notes,
         photos=photos,
+        opinions=[_opinion_line(o.field, o.text, o.status) for o in data.opinions or []],
     )

@@ -13,6 +13,7 @@ from programs.models import (
     PartyCell,
     Photo,
     SessionChange,
+    VillagerOpinion,
     WorkOutput,
 )
 from programs.text import vn_number, vnd
@@ -54,6 +55,7 @@ def session_detail_queryset():
             queryset=WorkOutput.objects.select_related("work_type", "household").order_by("id"),
         ),
         Prefetch("photos", queryset=Photo.objects.order_by("created_at", "id")),
+        Prefetch("opinions", queryset=VillagerOpinion.objects.select_related("village")),
     )
 
 
@@ -88,6 +90,7 @@ class LogSummary:
     workdays: Decimal = Decimal("0")
     outputs: list = field(default_factory=list)
     photos: list = field(default_factory=list)
+    opinions: list = field(default_factory=list)
 
     @property
     def person_visits(self) -> int:
@@ -100,7 +103,7 @@ class LogSummary:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.person_visits or self.outputs or self.photos)
+        return not (self.person_visits or self.outputs or self.photos or self.opinions)
 
 
 def session_log_summary(session: LabourSession) -> LogSummary:
@@ -142,6 +145,7 @@ def session_log_summary(session: LabourSession) -> LogSummary:
         photo.number = number
         photo.alt_text = photo.caption or _("Photo %(number)s of the session") % {"number": number}
         summary.photos.append(photo)
+    summary.opinions = list(session.opinions.all())
     return summary
 
 
@@ -167,6 +171,7 @@ def history_entries(changes) -> list:
             "attendances": _("participants"),
             "outputs": _("work done"),
             "photos": _("photos"),
+            "opinions": _("villagers' opinions"),
         }
     )
     entries = list(changes)

@@ -32,11 +32,13 @@ from programs.models import (
 )
 from programs.photos import ProcessedPhoto
 from programs.services._history import StaleEditError, session_write
+from programs.services.opinions import OpinionInput, apply_opinions
 from programs.services.tokens import FormAlreadyDone
 from programs.text import vn_date, vn_number, vnd
 
 __all__ = [
     "LogInput",
+    "OpinionInput",
     "OutputInput",
     "PhotoInput",
     "StaleEditError",
@@ -81,6 +83,8 @@ class LogInput:
     new_photos: list[PhotoInput] = field(default_factory=list)
     photo_captions: dict[int, str] = field(default_factory=dict)
     photo_deletes: set[int] = field(default_factory=set)
+    # None: the form sent no opinion rows (see views.logbook), the stored ones stay.
+    opinions: list[OpinionInput] | None = field(default_factory=list)
 
 
 def _check_loggable(session: LabourSession, *, submit: bool, today: datetime.date):
@@ -251,6 +255,9 @@ def _apply_log(current, user, data: LogInput, saved_files: list) -> dict[str, li
     sections = {
         "attendances": _apply_attendance(current, data.attendance),
         "outputs": _apply_outputs(current, data.outputs),
+        "opinions": apply_opinions(current, data.opinions)
+        if data.opinions is not None
+        else ([], []),
         "photos": _apply_photos(current, user, data, saved_files),
     }
     for key, (old, new) in sections.items():
@@ -294,8 +301,9 @@ def session_log_save(
 ) -> LabourSession:
     """Save the log of ``session`` as a draft, or submit it for confirmation.
 
-    Side effects: attendance, outputs, photos and new households written; with ``submit`` the
-    session becomes held and its log "waiting for confirmation"; version + 1; one history entry.
+    Side effects: attendance, outputs, villagers' opinions, photos and new households written;
+    with ``submit`` the session becomes held and its log "waiting for confirmation"; version + 1;
+    one history entry.
     Raises StaleEditError when someone saved since ``version`` (nothing written), and
     ValidationError for bad data or a locked log (nothing written). A ``token`` already carried
     out returns the session unchanged.

@@ -23,6 +23,7 @@ from programs.services._history import (
     session_snapshot,
     session_write,
 )
+from programs.services.opinions import opinions_follow_session_date
 from programs.services.tokens import FormAlreadyDone, claim_form, token_used_elsewhere
 from programs.text import vn_date
 
@@ -113,6 +114,8 @@ def session_update(
             changes = session_diff(before, session_snapshot(current))
             if changes:
                 write.save(SessionChange.Action.UPDATED, changes)
+                if "date" in changes:
+                    opinions_follow_session_date(current)
             else:
                 current.full_clean()  # nothing to save, but bad values are still refused
     except FormAlreadyDone:

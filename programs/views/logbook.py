@@ -35,6 +35,7 @@ from programs.forms.logbook import (
     OutputFormSet,
     PhotoEditForm,
 )
+from programs.forms.opinions import OpinionFormSet, opinion_initial
 from programs.forms.tokens import carry_current_version, posted_token, posted_write
 from programs.services import logbook, tokens
 from programs.text import plain_decimal
@@ -79,6 +80,7 @@ def _build_forms(
     session, log: selectors.LogData, data=None, files=None, found_ids=frozenset()
 ) -> dict:
     output_kwargs = {"work_types": log.work_types, "households": log.households}
+    opinion_kwargs = {"villages": log.villages, "session": session}
     if data is None:
         return {
             "log_form": LogForm(
@@ -96,6 +98,11 @@ def _build_forms(
                 prefix="outputs",
                 form_kwargs=output_kwargs,
             ),
+            "opinions": OpinionFormSet(
+                initial=[opinion_initial(o) for o in log.opinions],
+                prefix="opinions",
+                form_kwargs=opinion_kwargs,
+            ),
             "photo_form": PhotoEditForm(photos=log.photos),
             "new_photos": NewPhotoFormSet(prefix="photos"),
         }
@@ -106,9 +113,23 @@ def _build_forms(
         ),
         # No ``initial`` here: the rows are what was posted, whatever the database holds now.
         "outputs": OutputFormSet(data, prefix="outputs", form_kwargs=output_kwargs),
+        "opinions": _posted_opinions(data, log, opinion_kwargs),
         "photo_form": PhotoEditForm(data, photos=log.photos),
         "new_photos": NewPhotoFormSet(data, files, prefix="photos"),
     }
+
+
+def _posted_opinions(data, log: selectors.LogData, opinion_kwargs: dict):
+    """The opinion rows posted; a form without them (a log kept on a phone from before they
+    existed, sent when the network returned) leaves the stored ones alone: they are shown as
+    stored, in an unbound formset that the save passes over."""
+    if "opinions-TOTAL_FORMS" in data:
+        return OpinionFormSet(data, prefix="opinions", form_kwargs=opinion_kwargs)
+    return OpinionFormSet(
+        initial=[opinion_initial(o) for o in log.opinions],
+        prefix="opinions",
+        form_kwargs=opinion_kwargs,
+    )
 
 
 def _hold_judgement(forms: dict) -> None:
@@ -164,7 +185,7 @@ def _save(request, session, log, forms: dict, *, submit: bool):
     """Validate every part and call the service. Returns ``(saved session, None)``, or
     ``(None, conflict)`` with the errors attached to the forms; after a stale save ``conflict``
     holds both versions (``selectors.LogVersion``) for the page to show side by side."""
-    if not all([form.is_valid() for form in forms.values()]):
+    if not all([form.is_valid() for form in forms.values() if form.is_bound]):
         return None, None
     log_form = forms["log_form"]
     cleaned = log_form.cleaned_data
@@ -175,6 +196,7 @@ def _save(request, session, log, forms: dict, *, submit: bool):
         unlisted_villagers=cleaned["unlisted_villagers"],
         notes=cleaned["notes"].strip(),
         outputs=forms["outputs"].output_inputs(),
+        opinions=forms["opinions"].opinion_inputs() if forms["opinions"].is_bound else None,
         new_photos=forms["new_photos"].photo_inputs(),
         photo_captions=forms["photo_form"].captions(),
         photo_deletes=forms["photo_form"].deletes(),
@@ -284,6 +306,8 @@ def _posted(request, session, action):
         log.members += found
     elif action == "add_output":
         data = _one_more(data, "outputs")
+    elif action == "add_opinion":
+        data = _one_more(data, "opinions")
     elif action == "add_photo":
         data = _one_more(data, "photos")
     data = _with_default_workdays(data, log)

@@ -68,6 +68,9 @@ def session_detail(request, pk):
             # The news item is drafted from a confirmed log (programs.views.news).
             "can_write_news": session.log_status == session.LogStatus.CONFIRMED
             and permissions.can_write_news(request.user, session),
+            # Opinions are followed up once the log is confirmed (before, in the log form).
+            "can_follow_up": session.log_is_locked
+            and permissions.can_follow_up_opinions(request.user, session),
             # Confirming is a one-click POST from this page; it carries the version shown here.
             "confirm_form": VersionForm(initial={"version": session.version})
             if can_review and session.log_status == session.LogStatus.SUBMITTED

@@ -97,12 +97,15 @@
     }
   }
 
-  // Another work row from the blank row the page carries (the formset's empty form).
-  function addOutput() {
-    var template = form.querySelector("[data-output-template]");
-    var rows = form.querySelector("[data-output-rows]");
-    var total = field("outputs-TOTAL_FORMS");
-    var most = field("outputs-MAX_NUM_FORMS");
+  // Another row from the blank row the page carries (the formset's empty form): work done
+  // ("output") or a villagers' opinion ("opinion"), whose formsets are named "outputs" and
+  // "opinions".
+  function addRow(kind) {
+    var prefix = kind + "s";
+    var template = form.querySelector("[data-" + kind + "-template]");
+    var rows = form.querySelector("[data-" + kind + "-rows]");
+    var total = field(prefix + "-TOTAL_FORMS");
+    var most = field(prefix + "-MAX_NUM_FORMS");
     if (!template || !rows || !total) {
       return null;
     }
@@ -114,10 +117,14 @@
     holder.innerHTML = template.innerHTML
       .replace(/__prefix__/g, String(index))
       .replace(/__number__/g, String(index + 1));
-    var row = holder.querySelector("[data-output-row]");
+    var row = holder.querySelector("[data-" + kind + "-row]");
     rows.appendChild(row);
     total.value = String(index + 1);
     return row;
+  }
+
+  function addOutput() {
+    return addRow("output");
   }
 
   // Another photo slot: a copy of the last one, renumbered and cleared.
@@ -421,6 +428,11 @@
         break;
       }
     }
+    while (field("opinions-TOTAL_FORMS") && parseInt(field("opinions-TOTAL_FORMS").value, 10) < wanted("opinions-TOTAL_FORMS")) {
+      if (!addRow("opinion")) {
+        break;
+      }
+    }
     while (field("photos-TOTAL_FORMS") && parseInt(field("photos-TOTAL_FORMS").value, 10) < wanted("photos-TOTAL_FORMS")) {
       if (!addPhotoSlot()) {
         break;
@@ -646,9 +658,9 @@
         file.focus();
       }
       saveSoon();
-    } else if (target.matches("[data-add-output]")) {
+    } else if (target.matches("[data-add-output], [data-add-opinion]")) {
       event.preventDefault();
-      var row = addOutput();
+      var row = addRow(target.matches("[data-add-opinion]") ? "opinion" : "output");
       var first = row ? row.querySelector("select, input:not([type=hidden])") : null;
       if (first) {
         first.focus();

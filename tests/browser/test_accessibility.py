@@ -17,6 +17,7 @@ from programs.models import (
     PartyCommittee,
     Photo,
     Village,
+    VillagerOpinion,
 )
 from programs.notifications.unsubscribe import make_token
 from programs.planning import Month
@@ -68,6 +69,7 @@ def _pages():
     call_command("send_notifications", stdout=io.StringIO())
     _inbox_rows(planned)
     unsubscribe = make_token(Notification.objects.filter(channel="email").first())
+    opinion = VillagerOpinion.objects.of_confirmed_logs().open().first()
     return [
         (None, share_card),
         ("officer", news_page),
@@ -106,6 +108,11 @@ def _pages():
         ("secretary", f"/sessions/{planned.pk}/"),
         ("officer", "/notifications/settings/"),
         ("officer", f"/notifications/rules/{committee.pk}/"),
+        # Villagers' opinions: the list, one opinion's follow-up, and a session page whose
+        # confirmed log lists its opinions with their follow-up links.
+        ("officer", "/opinions/"),
+        ("officer", f"/opinions/{opinion.pk}/"),
+        ("officer", f"/sessions/{opinion.session_id}/"),
     ]
 
 

@@ -451,3 +451,22 @@ def test_signing_out_removes_the_persons_drafts_and_kept_pages(phone, live_serve
     assert f"civic-pages-{user_id}" not in caches
     # Only the static files and the offline page, the same for everyone, stay.
     assert all(name.startswith("civic-static-") for name in caches)
+
+
+def test_an_opinion_row_added_in_place_survives_a_reload(phone, live_server, log_in, world):
+    page = phone.open()
+    log_in(page, "secretary", "pw")
+    page.goto(_log_url(live_server, world["session"]))
+    page.get_by_role("button", name="Thêm ý kiến").click()
+    page.fill("#id_opinions-3-text", "Đề nghị làm cầu tràn qua suối")
+    page.select_option("#id_opinions-3-field", "roads")
+    _wait_for(
+        page,
+        f"CivicSync.getDraft('{world['secretary'].pk}', '{world['session'].pk}')"
+        ".then((draft) => draft && CivicSync.fieldValue(draft, 'opinions-3-field') === 'roads')",
+    )
+    page.reload()
+    # The row the script added comes back with what was typed, ready to be sent.
+    expect(page.locator("#id_opinions-3-text")).to_have_value("Đề nghị làm cầu tràn qua suối")
+    expect(page.locator("#id_opinions-3-field")).to_have_value("roads")
+    assert page.locator("#id_opinions-TOTAL_FORMS").input_value() == "4"
