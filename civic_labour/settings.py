@@ -263,7 +263,7 @@ VAPID_SUBJECT = env.str(
 WEBPUSH_TTL = env.int("WEBPUSH_TTL", default=60 * 60 * 24)
 # Late-log reminders look back this many days: a first run on years of history does not mail
 # every old gap.
-NOTIFY_LATE_LOG_LOOKBACK_DAYS = env.int("NOTIFY_LATE_LOG_LOOKBACK_DAYS", default=60)
+NOTIFY_LATE_LOG_LOOKBACK_DAYS = env.int("NOTIFY_LATE_LOG_LOOKBACK_DAYS", default=90)
 
 LOGGING = {
     "version": 1,

@@ -909,8 +909,13 @@ def _schedule(today: datetime.date) -> list[_PlannedSession]:
 
 def _demo_log_status(offset: int, index: int) -> str:
     """Past months' logs are confirmed; this month's wait for confirmation; last month one
-    log waits and one was returned, so /reviews/ and the secretary's page have something."""
+    log waits and one was returned, so /reviews/ and the secretary's page have something.
+    Two months ago the third cell's secretary began a log and never sent it: a late log on
+    any day of the month, so ``send_notifications`` has late-log reminders to show (within
+    ``NOTIFY_LATE_LOG_LOOKBACK_DAYS``, at most 77 days back)."""
     Log = LabourSession.LogStatus
+    if offset == -2 and index == 2:
+        return Log.DRAFT
     # Not one of the article's day (cells 0-2): its news item combines three confirmed logs.
     if offset == 0 or (offset == -1 and index == 3):
         return Log.SUBMITTED

@@ -50,7 +50,7 @@ def _form_data(session, **overrides):
         "version": session.version,
         "_save": "Save",
     }
-    for prefix in ("attendances", "outputs", "photos"):
+    for prefix in ("attendances", "outputs", "photos", "opinions"):
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
     data.update(overrides)
     return data
