@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 import random
 from decimal import Decimal
@@ -94,20 +95,30 @@ def next_month():
     return Month.of(timezone.localdate()).next()
 
 
-@pytest.fixture(scope="module")
-def _demo_in_a_transaction(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, loaded once per module in a transaction rolled back after the module."""
+@contextlib.contextmanager
+def demo_loaded_in_a_transaction(django_db_blocker, media_root, *args, debug=False, **options):
+    """``load_demo`` run with ``args`` and ``options`` (and DEBUG on, if ``debug``) in a
+    transaction left open while the block runs and rolled back after it; yields what the
+    command printed. For module-scoped fixtures (see ``demo``)."""
     outer = transaction.atomic()
     with django_db_blocker.unblock():
         outer.__enter__()
-        with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")):
-            demo_world.load(force=True)
+        with override_settings(MEDIA_ROOT=media_root, DEBUG=debug):
+            output = demo_world.load(*args, **options)
     try:
-        yield
+        yield output
     finally:
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _demo_in_a_transaction(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once per module in a transaction rolled back after the module."""
+    media_root = tmp_path_factory.mktemp("demo-media")
+    with demo_loaded_in_a_transaction(django_db_blocker, media_root, force=True):
+        yield
 
 
 @pytest.fixture
