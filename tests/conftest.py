@@ -240,3 +240,29 @@ def report_dataset(world):
                     else "",
                 )
     return {**world, "cells": cells, "sub": sub}
+
+
+# Tests that take longest (some 10-30 s each on two busy cores), longest first. pytest-xdist
+# hands each worker a block of the collected tests and lets an idle worker take queued tests
+# from a busy one, but not a test already running: a long test started near the end leaves
+# the other core idle until it is done. They all use the ordinary database, so moving them
+# to the front keeps pytest-django's order (ordinary tests, then transactional ones).
+LONGEST_FIRST = [
+    "tests/test_hostile_inputs.py::test_no_log_post_gives_a_server_error_for_any_field_value",
+    "tests/test_hostile_inputs.py::test_no_planner_post_gives_a_server_error_for_any_field_value",
+    "tests/test_hostile_inputs.py::test_admin_change_lists_give_no_server_error",
+    "tests/test_hostile_inputs.py::test_no_report_settings_post_gives_a_server_error",
+    "tests/test_hostile_inputs.py::test_no_page_gives_a_server_error_for_any_query_value",
+    "tests/test_demo.py::",
+    "tests/test_hostile_inputs.py::test_no_session_form_gives_a_server_error",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        return next(
+            (i for i, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix)),
+            len(LONGEST_FIRST),
+        )
+
+    items.sort(key=rank)  # stable: the other tests keep their order
