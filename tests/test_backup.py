@@ -18,10 +18,9 @@ import pytest
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-
-from django.core.files.base import ContentFile
 
 from programs.models import LabourSession, Photo, SessionChange, WorkOutput, WorkType
 from tests import factories
