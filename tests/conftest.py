@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 import random
 from decimal import Decimal
@@ -94,20 +95,30 @@ def next_month():
     return Month.of(timezone.localdate()).next()
 
 
-@pytest.fixture(scope="module")
-def _demo_in_a_transaction(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, loaded once per module in a transaction rolled back after the module."""
+@contextlib.contextmanager
+def demo_loaded_in_a_transaction(django_db_blocker, media_root, *args, debug=False, **options):
+    """``load_demo`` run with ``args`` and ``options`` (and DEBUG on, if ``debug``) in a
+    transaction left open while the block runs and rolled back after it; yields what the
+    command printed. For module-scoped fixtures (see ``demo``)."""
     outer = transaction.atomic()
     with django_db_blocker.unblock():
         outer.__enter__()
-        with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")):
-            demo_world.load(force=True)
+        with override_settings(MEDIA_ROOT=media_root, DEBUG=debug):
+            output = demo_world.load(*args, **options)
     try:
-        yield
+        yield output
     finally:
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _demo_in_a_transaction(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once per module in a transaction rolled back after the module."""
+    media_root = tmp_path_factory.mktemp("demo-media")
+    with demo_loaded_in_a_transaction(django_db_blocker, media_root, force=True):
+        yield
 
 
 @pytest.fixture
@@ -229,3 +240,29 @@ def report_dataset(world):
                     else "",
                 )
     return {**world, "cells": cells, "sub": sub}
+
+
+# Tests that take longest (some 10-30 s each on two busy cores), longest first. pytest-xdist
+# hands each worker a block of the collected tests and lets an idle worker take queued tests
+# from a busy one, but not a test already running: a long test started near the end leaves
+# the other core idle until it is done. They all use the ordinary database, so moving them
+# to the front keeps pytest-django's order (ordinary tests, then transactional ones).
+LONGEST_FIRST = [
+    "tests/test_hostile_inputs.py::test_no_log_post_gives_a_server_error_for_any_field_value",
+    "tests/test_hostile_inputs.py::test_no_planner_post_gives_a_server_error_for_any_field_value",
+    "tests/test_hostile_inputs.py::test_admin_change_lists_give_no_server_error",
+    "tests/test_hostile_inputs.py::test_no_report_settings_post_gives_a_server_error",
+    "tests/test_hostile_inputs.py::test_no_page_gives_a_server_error_for_any_query_value",
+    "tests/test_demo.py::",
+    "tests/test_hostile_inputs.py::test_no_session_form_gives_a_server_error",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        return next(
+            (i for i, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix)),
+            len(LONGEST_FIRST),
+        )
+
+    items.sort(key=rank)  # stable: the other tests keep their order

@@ -18,10 +18,11 @@ import pytest
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from programs.models import LabourSession, Photo
+from programs.models import LabourSession, Photo, SessionChange, WorkOutput, WorkType
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +41,33 @@ def _reference_data(transactional_db):
 
 @pytest.fixture
 def demo():
+    """The whole demo world, for the round trip: every model, many rows, two photo files."""
     call_command("load_demo", password="demo", force=True, stdout=io.StringIO())
+
+
+@pytest.fixture
+def small_site(settings):
+    """A little of everything an archive carries: a committee, a cell, a user with a role
+    who logs in with "demo", a held session with an output and a photo (its file in
+    MEDIA_ROOT), a history entry.
+
+    For the tests whose point is what restore checks before it changes anything (a database
+    in use, an unsafe member, newer code): those checks read the manifest, the members' names
+    and the database's row counts, never how many rows there are, so they take the same code
+    paths with this as with the demo (which cost some seconds to load for each test; the
+    round trip above still backs up and restores the whole demo)."""
+    committee = factories.committee()
+    cell = factories.cell(committee=committee)
+    factories.user("officer", password="demo", role="officer", target=committee)
+    factories.user("secretary", password="demo", role="secretary", target=cell)
+    session = factories.session(cell=cell, status="held", log_status="submitted")
+    work_type = WorkType.objects.first()
+    WorkOutput.objects.create(session=session, work_type=work_type, quantity=40, unit="m")
+    SessionChange.objects.create(session=session, action=SessionChange.Action.CREATED)
+    photo = Photo(session=session, caption="Ảnh")
+    photo.image.save("p.jpg", ContentFile(factories.jpeg()), save=False)
+    photo.save()
+    assert _media_files(Path(settings.MEDIA_ROOT))
 
 
 def _counts():
@@ -138,7 +165,7 @@ def test_restore_brings_back_rows_logins_and_photos(demo, client, settings, tmp_
     assert factories.user("newcomer").pk > max(row["id"] for row in rows["auth.user"])
 
 
-def test_restore_refuses_a_database_in_use_unless_forced(demo, client, tmp_path):
+def test_restore_refuses_a_database_in_use_unless_forced(small_site, client, tmp_path):
     archive = _backup(tmp_path / "site.tar.gz")
     counts = _counts()
     factories.user("intruder")
@@ -177,7 +204,7 @@ LINK = "is a link"
     ],
     ids=["dot-dot", "dot-dot-in-media", "absolute", "symlink", "hardlink"],
 )
-def test_restore_refuses_members_outside_media_root(demo, settings, tmp_path, evil, refusal):
+def test_restore_refuses_members_outside_media_root(small_site, settings, tmp_path, evil, refusal):
     media_root = Path(settings.MEDIA_ROOT)
     outside = tmp_path / "evil.txt"
     archive = _copy(
@@ -197,7 +224,7 @@ def test_restore_refuses_members_outside_media_root(demo, settings, tmp_path, ev
     assert _counts() == counts
 
 
-def test_restore_refuses_an_archive_from_newer_code(demo, tmp_path):
+def test_restore_refuses_an_archive_from_newer_code(small_site, tmp_path):
     def from_the_future(manifest):
         manifest["migrations"]["programs"] = "9999_from_the_future"
 

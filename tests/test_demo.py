@@ -1,5 +1,5 @@
 """The demo loader: idempotent, guarded by DEBUG, keeping what people entered (what it loads:
-tests/test_demo_contents.py)."""
+tests/test_demo_contents.py; the logins it prints: tests/test_demo_logins.py)."""
 
 import datetime
 import itertools
@@ -34,7 +34,7 @@ from programs.photos import process_upload
 from programs.planning import Month, public_holidays
 from programs.services import logbook
 from programs.services.sessions import session_create
-from tests.demo import AGENCY_CELLS, DEMO_USERS, _schedule, demo_load, load
+from tests.demo import AGENCY_CELLS, _schedule, demo_load, load
 
 
 @pytest.fixture(autouse=True)
@@ -94,21 +94,6 @@ def test_refuses_with_debug_off_unless_forced(db, settings):
     output = load("--force")
     assert "Demo loaded:" in output
     assert LabourSession.objects.held().exists()
-
-
-def test_prints_a_summary_and_the_logins(db):
-    output = load("--password", "s3cret-demo")
-    lines = output.splitlines()
-    assert lines[0].startswith("Demo loaded:")
-    for username in DEMO_USERS:
-        assert any(line.split()[0] == username and "s3cret-demo" in line for line in lines[1:])
-
-
-@pytest.mark.parametrize("username", DEMO_USERS)
-def test_demo_users_can_log_in_with_the_given_password(db, client, username):
-    load("--password", "s3cret-demo")
-    assert client.login(username=username, password="s3cret-demo")
-    assert not client.login(username=username, password="demo")
 
 
 # --- A re-run keeps what people entered ---------------------------------------------------------

@@ -411,6 +411,13 @@ EXTRA_FIELDS = ["token", "version", "confirm_holiday"]
 IGNORED = re.compile(r"^csrfmiddlewaretoken$|-(MIN|MAX)_NUM_FORMS$")
 
 
+# The blank row of a formset, in a <template> for the script to copy: a browser never sends
+# it (a template's content is not part of the form) and the formset never reads it (it reads
+# rows 0 to TOTAL_FORMS - 1). Its fields are tried together, one request per value, instead
+# of one field at a time: they reach no code but the request's parsing either way.
+BLANK_ROW = re.compile(r"-__prefix__-")
+
+
 def _fields_to_try(data: dict, unticked: list[str], extra=()) -> list[str]:
     names = {*data, *unticked, *EXTRA_FIELDS, *extra}
     # One row of a formset stands for the others: their fields are the same.
@@ -431,11 +438,14 @@ def _post_sweep(client, cast, who, url, *, start=0, count=None, base=None, fill=
     data.update(extra or {})
     sweep.send("post", url, data, rollback=True)
     names = _fields_to_try(data, unticked, extra=[] if base is None else list(base))
+    blank_row = [name for name in names if BLANK_ROW.search(name)]
     for index, name in enumerate(names):
-        if name in (extra or {}):
-            continue  # the button pressed: kept
+        if name in (extra or {}) or name in blank_row:
+            continue  # the button pressed: kept; the blank row: below
         for value in _spread(index, start, count):
             sweep.send("post", url, {**data, name: value}, rollback=True)
+    for value in _spread(0, start, count) if blank_row else []:
+        sweep.send("post", url, {**data, **dict.fromkeys(blank_row, value)}, rollback=True)
     for value in _spread(0, start, min(count, 3)):
         everything = dict.fromkeys(names, value) | (extra or {})
         sweep.send("post", url, everything, rollback=True)

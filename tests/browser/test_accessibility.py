@@ -1,5 +1,7 @@
 """Every page passes axe-core's WCAG 2.1 A/AA rules at desktop and phone widths, in Vietnamese
-and in English, with no errors in the browser console."""
+and in English, with no errors in the browser console. At the phone width (360 × 740) the same
+walk checks the phone layout of each page it loads (``phone_layout_problems``: fits the
+width, a short header), and of every other demo user's overview."""
 
 import io
 
@@ -24,6 +26,8 @@ from programs.planning import Month
 from programs.reports import news as composer
 from programs.selectors.news import news_sources
 from programs.services import news as news_services
+
+from .test_phone_layout import DEMO_USERS, PHONE, phone_layout_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -155,13 +159,17 @@ def _check(page, axe, label):
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_page_passes_axe(browser, live_server, language, width):
+    """At 360 px also: every page fits a phone and its header is short (the phone layout's
+    checks, tests/browser/test_phone_layout.py, made on the page already loaded for axe)."""
     call_command("load_demo", password="demo", force=True)
     axe = Axe()
     pages = _pages()
     failures = []
-    for username in (None, "officer", "secretary"):
+    # The phone walk adds the demo users without pages of their own here: their overview.
+    users = (None, *DEMO_USERS) if width == PHONE["width"] else (None, "officer", "secretary")
+    for username in users:
         context = browser.new_context(
-            viewport={"width": width, "height": 900},
+            viewport=PHONE if width == PHONE["width"] else {"width": width, "height": 900},
             locale="vi-VN" if language == "vi" else "en-GB",
             # axe-core is injected from the test, not from the page.
             bypass_csp=True,
@@ -182,18 +190,17 @@ def test_every_page_passes_axe(browser, live_server, language, width):
             page.fill("#id_password", "demo")
             with page.expect_navigation():
                 page.locator("#login-form button[type=submit]").click()
-        for user, path in pages:
-            if user != username:
-                continue
+        own = [path for user, path in pages if user == username]
+        for path in own or ["/"]:
             label = f"{path} as {username or 'anonymous'} at {width}px in {language}"
             response = page.goto(live_server.url + path)
             assert response.status == 200, label
             assert page.locator("html").get_attribute("lang") == language, label
             assert page.title(), label
-            if width == 360:
-                scroll = page.evaluate("document.documentElement.scrollWidth")
-                if scroll > 360:
-                    failures.append(f"{label}: {scroll}px wide")
+            if width == PHONE["width"]:
+                failures += phone_layout_problems(page, label, path)
+            if not own:
+                continue  # an overview visited for the phone layout only
             try:
                 _check(page, axe, label)
             except AssertionError as error:
@@ -202,4 +209,4 @@ def test_every_page_passes_axe(browser, live_server, language, width):
                 failures.append(f"{label}: console errors {errors}")
                 errors.clear()
         context.close()
-    assert failures == []
+    assert failures == [], "\n".join(failures)

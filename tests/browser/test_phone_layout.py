@@ -1,13 +1,13 @@
 """On a 360 × 740 phone every page fits the width and the header leaves the screen to the page
 (issue 10, "a form made for a thumb"): the header is at most 15 % of the screen's height, for
-every demo user, in both languages. The main menu folds behind a "Menu" button that works
-without JavaScript and from the keyboard; on a desktop it stays open."""
+every demo user, in both languages — checked by ``phone_layout_problems`` during the
+accessibility sweep's 360 px walk (tests/browser/test_accessibility.py), which loads the same
+pages. The main menu folds behind a "Menu" button that works without JavaScript and from the
+keyboard; on a desktop it stays open."""
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
-
-from .test_accessibility import _pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,32 +51,23 @@ def _header_height(page) -> float:
     return page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
 
 
-@pytest.mark.parametrize("language", ["vi", "en"])
-def test_every_page_fits_a_phone_and_its_header_is_short(browser, live_server, language):
-    call_command("load_demo", password="demo", force=True)
-    pages = _pages()
-    failures = []
-    for username in (None, *DEMO_USERS):
-        context, page = _phone(browser, live_server, language)
-        if username:
-            _sign_in(page, live_server, username)
-        # The pages of the accessibility walk for their user, and the overview for every user.
-        paths = [path for user, path in pages if user == username] or ["/"]
-        for path in paths:
-            label = f"{path} as {username or 'anonymous'} in {language}"
-            response = page.goto(live_server.url + path)
-            assert response.status == 200, label
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > PHONE["width"]:
-                failures.append(f"{label}: the page is {width}px wide")
-            scrollers = page.evaluate(SIDEWAYS_SCROLLERS)
-            if scrollers and not path.startswith(WIDE_TABLE_PAGES):
-                failures.append(f"{label}: scrolls sideways inside {scrollers}")
-            height = _header_height(page)
-            if height > HEADER_MAX:
-                failures.append(f"{label}: the header is {height:.0f}px tall")
-        context.close()
-    assert failures == [], "\n".join(failures)
+def phone_layout_problems(page, label: str, path: str) -> list[str]:
+    """What is wrong with the page on a 360 px phone: wider than the screen, a part that
+    scrolls sideways on its own (except on the wide-table pages), a header taller than 15 %
+    of the screen. The accessibility sweep (tests/browser/test_accessibility.py) calls this on
+    every page it visits at 360 px, in both languages, and on the overview of every demo user:
+    one page load for both checks."""
+    problems = []
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE["width"]:
+        problems.append(f"{label}: the page is {width}px wide")
+    scrollers = page.evaluate(SIDEWAYS_SCROLLERS)
+    if scrollers and not path.startswith(WIDE_TABLE_PAGES):
+        problems.append(f"{label}: scrolls sideways inside {scrollers}")
+    height = _header_height(page)
+    if height > HEADER_MAX:
+        problems.append(f"{label}: the header is {height:.0f}px tall")
+    return problems
 
 
 def test_the_phone_menu_opens_without_javascript_and_signs_out(browser, live_server):
