@@ -48,7 +48,11 @@ def _sign_in(page, live_server, username):
 
 
 def _header_height(page) -> float:
-    return page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
+    # The public share card (issue 15) is a page of its own with no site header: 0 there.
+    return page.evaluate(
+        "(document.querySelector('.site-header, .share-header')"
+        " ?.getBoundingClientRect().height) ?? 0"
+    )
 
 
 def phone_layout_problems(page, label: str, path: str) -> list[str]:
