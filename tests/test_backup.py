@@ -70,9 +70,18 @@ def small_site(settings):
     assert _media_files(Path(settings.MEDIA_ROOT))
 
 
+# Sums of other rows, left out of archives and rebuilt by restore (programs.backup): what
+# they hold before and after says nothing about what people entered.
+DERIVED = {"programs.cellmonthrollup", "programs.rollupdirty"}
+
+
 def _counts():
     models = [*apps.get_app_config("programs").get_models(), User, Group, LogEntry]
-    return {model._meta.label_lower: model._base_manager.count() for model in models}
+    return {
+        model._meta.label_lower: model._base_manager.count()
+        for model in models
+        if model._meta.label_lower not in DERIVED
+    }
 
 
 def _rows():
