@@ -36,6 +36,10 @@ def _the_day_after(session):
 
 
 def _sign_in(page, live_server, username):
+    # Let the page's own requests (offline.js asks /offline/state/, which re-sends the CSRF
+    # cookie) land first: one answering after the cookies are cleared would put back the old
+    # CSRF cookie under the next sign-in form's token.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     page.goto(live_server.url + "/accounts/login/")
     page.fill("#id_username", username)

@@ -38,6 +38,10 @@ def test_two_opinions_logged_on_a_phone_are_counted_after_confirmation(
         ("water", "resolved"),
     ]
 
+    # Let the page's own requests (offline.js asks /offline/state/, which re-sends the CSRF
+    # cookie) land first: one answering after the cookies are cleared would put back the old
+    # CSRF cookie under the next sign-in form's token.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     log_in(page, "officer", "pw")
     page.goto(f"{live_server.url}/sessions/{session.pk}/")
