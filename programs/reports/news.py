@@ -112,7 +112,7 @@ def _unique(values) -> list:
     return list(dict.fromkeys(values))
 
 
-def _places(facts: NewsFacts, sources: NewsSources) -> None:
+def _places(facts: NewsFacts, sources: NewsSources, check: PrivacyCheck) -> None:
     villages, communes, partners, cells = [], [], [], []
     for session in sources.sessions:
         name, commune = session.village.placement_on(session.date)
@@ -136,7 +136,10 @@ def _places(facts: NewsFacts, sources: NewsSources) -> None:
         # The villages are named right after: "chi bộ các thôn" says whose cells they are.
         facts.partners.append("chi bộ các thôn" if facts.language == "vi" else "the village cells")
     if not facts.partners:
-        facts.partners = _unique(s.partner for s in sources.sessions if s.partner.strip())
+        # Free text typed by the cell: it may name a member or a household not to be named.
+        facts.partners = _unique(
+            s.partner for s in sources.sessions if s.partner.strip() and check.is_public(s.partner)
+        )
 
 
 def _directives(sessions) -> list:
@@ -207,7 +210,7 @@ def news_facts(sources: NewsSources, *, photos=(), language: str = "vi") -> News
         facts.cells = _unique(s.cell.name for s in sessions)
         facts.dates = _unique(s.date for s in sessions)
         facts.directives = _directives(sessions)
-        _places(facts, sources)
+        _places(facts, sources, check)
         _works(facts, sources, check)
         _people(facts, sessions)
         for number, photo in enumerate(photos, start=1):

@@ -10,6 +10,7 @@ from programs.models import (
     Attendance,
     Household,
     LabourSession,
+    Member,
     NewsDraft,
     PartyCell,
     PartyCommittee,
@@ -19,6 +20,7 @@ from programs.models import (
 
 __all__ = [
     "NewsSources",
+    "confirmed_session_ids",
     "news_candidates",
     "news_draft_by_token",
     "news_draft_for",
@@ -57,13 +59,14 @@ class NewsSources:
     # The committee of each commune (by commune id) and the village cell of each village.
     commune_committees: dict[int, PartyCommittee] = field(default_factory=dict)
     village_cells: dict[int, PartyCell] = field(default_factory=dict)
-    # Names that are never printed: the people who came (members) and the households that did
-    # not agree to be named, of every village the sessions were held in.
+    # Names that are never printed: the people who came, every member of the sessions' cells
+    # (an edited headline may name one who did not come) and the households that did not
+    # agree to be named, of every village the sessions were held in.
     private_names: set[str] = field(default_factory=set)
 
 
 def news_sources(session_ids, *, first=None) -> NewsSources:
-    """The confirmed sessions among ``session_ids`` with their logs, places and partners (seven
+    """The confirmed sessions among ``session_ids`` with their logs, places and partners (eight
     queries however many sessions, people, works and photos): the session ``first`` (an id)
     first, as the item is about it, then the others by date and cell."""
     sessions = list(
@@ -104,11 +107,21 @@ def news_sources(session_ids, *, first=None) -> NewsSources:
         attendance.member.full_name for s in sessions for attendance in s.attendances.all()
     }
     sources.private_names.update(
+        Member.objects.filter(cell_id__in={s.cell_id for s in sessions}).values_list(
+            "full_name", flat=True
+        )
+    )
+    sources.private_names.update(
         Household.objects.filter(village_id__in=village_ids, publishable=False).values_list(
             "head_name", flat=True
         )
     )
     return sources
+
+
+def confirmed_session_ids(session_ids) -> set[int]:
+    """Those of ``session_ids`` whose log is confirmed (one query)."""
+    return set(_confirmed().filter(pk__in=list(session_ids)).values_list("pk", flat=True))
 
 
 def news_draft_for(session: LabourSession) -> NewsDraft | None:

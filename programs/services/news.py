@@ -51,13 +51,18 @@ def _locked_draft(session: LabourSession, version: int, *, token, user) -> NewsD
     return draft
 
 
-def news_draft_save(*, session, user, version: int, data: NewsInput, token=None) -> NewsDraft:
+def news_draft_save(
+    *, session, user, version: int, data: NewsInput, token=None, may_publish: bool = True
+) -> NewsDraft:
     """Keep the edited news item of ``session``.
 
     Side effects: creates or updates the session's ``NewsDraft`` (text, language, author and
     time, the sessions it covers — the session itself always among them — and the chosen
-    photos), bumps its version, and records the form's one-time token. Raises FormAlreadyDone
-    for a re-sent form and StaleEditError when someone saved since ``version``.
+    photos), bumps its version, and records the form's one-time token. When the user may not
+    publish (``may_publish`` false) and the card is public, withdraws the card (clears its
+    share address, time and author) so that nobody but an officer puts text on a public card;
+    the returned draft's ``card_withdrawn`` says so. Raises FormAlreadyDone for a re-sent form
+    and StaleEditError when someone saved since ``version``.
     """
     with transaction.atomic():
         draft = _locked_draft(session, version, token=token, user=user)
@@ -68,6 +73,11 @@ def news_draft_save(*, session, user, version: int, data: NewsInput, token=None)
         draft.language = data.language
         draft.edited_by = user
         draft.edited_at = timezone.now()
+        draft.card_withdrawn = bool(draft.share_token) and not may_publish
+        if draft.card_withdrawn:
+            draft.share_token = None
+            draft.published_at = None
+            draft.published_by = None
         draft.version += 1
         draft.full_clean(exclude=["session"])
         draft.save()

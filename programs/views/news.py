@@ -77,9 +77,13 @@ class _NewsPage:
 
     def _default(self) -> _Coverage:
         if self.draft is not None:
+            # Only what the user may see: an officer may have extended the item to other
+            # cells' sessions, which a secretary neither reads nor is offered as a choice.
+            offered = {c.pk for c in self.candidates}
+            offered_photos = {p.pk for p in self.photos}
             return _Coverage(
-                [s.pk for s in self.draft.sessions.all()],
-                [p.pk for p in self.draft.photos.all()],
+                [s.pk for s in self.draft.sessions.all() if s.pk in offered],
+                [p.pk for p in self.draft.photos.all() if p.pk in offered_photos],
                 self.draft.language,
             )
         same_day = [c.pk for c in self.candidates if c.date == self.session.date]
@@ -116,6 +120,18 @@ class _NewsPage:
                 "body": self.draft.body,
             }
         return {"headline": self.text.headline, "lead": self.text.lead, "body": self.text.body}
+
+    def out_of_scope(self) -> tuple[list[int], list[int]]:
+        """The saved draft's sessions and photos the user is not offered (another cell's,
+        added by an officer): a save keeps them instead of silently dropping them."""
+        if self.draft is None:
+            return [], []
+        offered = {c.pk for c in self.candidates}
+        offered_photos = {p.pk for p in self.photos}
+        return (
+            [s.pk for s in self.draft.sessions.all() if s.pk not in offered],
+            [p.pk for p in self.draft.photos.all() if p.pk not in offered_photos],
+        )
 
     def edit_form(self, data=None) -> NewsEditForm:
         initial = {**self.shown, **self.coverage.__dict__}
@@ -182,18 +198,33 @@ def _download(request, page: _NewsPage, kind: str):
         )
         response["Content-Disposition"] = f'attachment; filename="{stem}.docx"'
         return response
-    urls = {}
-    if page.draft is not None and page.draft.share_token:
-        urls = {
-            f.number: request.build_absolute_uri(
-                reverse("programs:share-photo", args=[page.draft.share_token, f.number])
-            )
-            for f in figures[:SHARE_PHOTOS]
-        }
+    urls = _share_photo_urls(request, page.draft, figures)
     html = news_html(**shown, figures=figures, language=page.coverage.language, photo_urls=urls)
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}.html"'
     return response
+
+
+def _card_photos(draft, confirmed) -> list:
+    """The photos the share card shows, in its numbering (``/photos/<n>.jpg``): the saved
+    draft's photos of sessions still confirmed, the first ``SHARE_PHOTOS``."""
+    return [p for p in draft.photos.all() if p.session_id in confirmed][:SHARE_PHOTOS]
+
+
+def _share_photo_urls(request, draft, figures) -> dict:
+    """The public address of each figure the share card shows, by the figure's number; the
+    card's numbering, not the page's, so each link opens the same photo."""
+    if draft is None or not draft.share_token:
+        return {}
+    confirmed = news_selectors.confirmed_session_ids({p.session_id for p in draft.photos.all()})
+    numbers = {p.pk: n for n, p in enumerate(_card_photos(draft, confirmed), start=1)}
+    return {
+        f.number: request.build_absolute_uri(
+            reverse("programs:share-photo", args=[draft.share_token, numbers[f.photo.pk]])
+        )
+        for f in figures
+        if f.photo.pk in numbers
+    }
 
 
 def _post(request, page: _NewsPage):
@@ -213,8 +244,9 @@ def _save(request, page: _NewsPage):
     if not form.is_valid():
         return _render(request, page, edit_form=form)
     data = form.cleaned_data
+    hidden_sessions, hidden_photos = page.out_of_scope()
     try:
-        news_services.news_draft_save(
+        draft = news_services.news_draft_save(
             session=page.session,
             user=request.user,
             version=data["version"],
@@ -224,9 +256,10 @@ def _save(request, page: _NewsPage):
                 lead=data["lead"],
                 body=data["body"],
                 language=data["language"],
-                session_ids=data["sessions"],
-                photo_ids=data["photos"],
+                session_ids=[*data["sessions"], *hidden_sessions],
+                photo_ids=[*data["photos"], *hidden_photos],
             ),
+            may_publish=permissions.can_publish_news(request.user, page.session),
         )
     except FormAlreadyDone:
         messages.info(request, _("This news item was already saved; it was not saved twice."))
@@ -241,7 +274,16 @@ def _save(request, page: _NewsPage):
         carry_current_version(form, error.current.version if error.current else 0)
         return _render(request, page, edit_form=form, status=409)
     else:
-        messages.success(request, _("The news item was saved."))
+        if draft.card_withdrawn:
+            messages.success(
+                request,
+                _(
+                    "The news item was saved. Its share card was withdrawn, as only an officer "
+                    "may publish the changed text; ask an officer to publish it again."
+                ),
+            )
+        else:
+            messages.success(request, _("The news item was saved."))
     return redirect("programs:session-news", page.session.pk)
 
 
@@ -287,7 +329,7 @@ def _published(token):
     sources = news_selectors.news_sources(ids, first=draft.session_id)
     # Only photos of sessions still confirmed: a reopened log's photos leave the card with it.
     confirmed = {s.pk for s in sources.sessions}
-    photos = [p for p in draft.photos.all() if p.session_id in confirmed][:SHARE_PHOTOS]
+    photos = _card_photos(draft, confirmed)
     facts = composer.news_facts(sources, photos=photos, language=draft.language)
     return draft, sources, facts
 
@@ -328,7 +370,8 @@ def share_card(request, token):
     # Search engines stay out: a revoked card must not live on in their caches (link
     # previews in Zalo and Facebook read the Open Graph tags all the same).
     response["X-Robots-Tag"] = "noindex"
-    response["Cache-Control"] = "public, max-age=60"
+    # Private: a shared cache (a proxy, a CDN) would go on serving a withdrawn card.
+    response["Cache-Control"] = "private, max-age=60"
     return response
 
 
@@ -341,7 +384,7 @@ def share_photo(request, token, number):
     if picture is None:
         raise Http404
     response = HttpResponse(picture, content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=300"
+    response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     response["X-Content-Type-Options"] = "nosniff"
     return response
