@@ -7,6 +7,8 @@ where CIVIC_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
 
 import os
 import shutil
+import threading
+import time
 
 import pytest
 
@@ -102,3 +104,50 @@ def _reference_data(transactional_db):
     from django.apps import apps
 
     import_module("programs.migrations.0002_seed_work_types").seed(apps, None)
+
+
+class _RequestsInFlight:
+    """Counts the live server's requests still being answered. A page's scripts keep asking
+    after a test's last step (offline.js fetches /offline/state/ and the pages a phone keeps);
+    the database flush that ends each browser test (TRUNCATE) deadlocks on PostgreSQL with a
+    request still inside its transaction, so the flush waits until none is left."""
+
+    def __init__(self, app):
+        self.app = app
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.count += 1
+        answer = None
+        try:
+            # Read the whole answer and close it here (WSGI's close() ends the request: files
+            # closed, request_finished sent), so its database work is over when it is counted
+            # out. Test responses are small; a photo is read at once.
+            answer = self.app(environ, start_response)
+            return list(answer)
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+            with self.lock:
+                self.count -= 1
+
+    def wait_until_idle(self, seconds: float = 15) -> None:
+        deadline = time.monotonic() + seconds
+        while self.count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+@pytest.fixture(autouse=True)
+def _no_request_in_flight_at_the_flush(transactional_db, live_server):
+    """Set up after ``transactional_db``, so torn down before its flush: every browser context a
+    test opened is closed by then (``page`` closes its own), and here the server's last answers
+    are waited for."""
+    server = live_server.thread.httpd
+    app = server.get_app()
+    if not isinstance(app, _RequestsInFlight):
+        app = _RequestsInFlight(app)
+        server.set_app(app)
+    yield
+    app.wait_until_idle()
