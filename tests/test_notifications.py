@@ -443,9 +443,43 @@ def test_password_reset_by_email_in_vietnamese(world, client):
     assert mail.outbox == []
 
 
+# A browser's subscription keys: a P-256 point (0x04, x, y) and a 16-byte secret, base64url.
+PUSH_KEYS = {
+    "p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u"
+    "-Ts1XbjhazAkj7I99e8QcYP7DkM",
+    "auth": "tBHItJI5svbpez7KI4CCXg",
+}
+
+
+def test_push_subscription_keys_are_checked(world, client, settings):
+    """Keys pywebpush cannot use are refused when posted, with a reason in Vietnamese, instead
+    of stopping the sender later."""
+    settings.VAPID_PUBLIC_KEY = "public"
+    settings.VAPID_PRIVATE_KEY = "private"
+    client.force_login(world["secretary"])
+    url = reverse("programs:push-subscribe")
+    good = {"endpoint": "https://fcm.googleapis.com/fcm/send/abc", **PUSH_KEYS}
+    short_point = "BA" + "A" * 40
+    not_a_point = "AA" + PUSH_KEYS["p256dh"][2:]
+    for bad in (
+        {"p256dh": "BKey"},
+        {"p256dh": short_point},
+        {"p256dh": not_a_point},
+        {"p256dh": "!!" + PUSH_KEYS["p256dh"][2:]},
+        {"auth": "secret"},
+        {"auth": PUSH_KEYS["auth"] + "AA"},
+    ):
+        answer = client.post(url, {**good, **bad})
+        assert answer.status_code == 400, bad
+        assert "không hợp lệ" in answer.content.decode()
+    assert not PushSubscription.objects.exists()
+    assert client.post(url, good).status_code == 204
+    assert PushSubscription.objects.count() == 1
+
+
 def test_push_subscription_endpoint(world, client, settings):
     url = reverse("programs:push-subscribe")
-    fields = {"endpoint": "https://push.example.vn/abc", "p256dh": "BKey", "auth": "secret"}
+    fields = {"endpoint": "https://fcm.googleapis.com/fcm/send/abc", **PUSH_KEYS}
     assert client.post(url, fields).status_code == 302  # to the login page
     client.force_login(world["secretary"])
     assert client.post(url, fields).status_code == 400  # Web Push is off: no keys

@@ -211,3 +211,26 @@ def test_two_senders_at_once_send_each_message_once(world, monkeypatch, settings
     addresses = [message.to[0] for message in mail.outbox]
     assert len(addresses) == len(set(addresses)) == 30
     assert Notification.objects.filter(channel="email", status="sent").count() == 30
+
+
+def test_a_push_subscription_with_bad_keys_does_not_stop_the_sender(
+    world, reminder_due, push_endpoint, settings
+):
+    """A row whose channel raises something unexpected (here pywebpush on keys that are not
+    base64) is recorded as a failure to retry; the run goes on with the other rows."""
+    keys = _keys()
+    settings.VAPID_PRIVATE_KEY = keys["vapid_private"]
+    settings.VAPID_PUBLIC_KEY = keys["vapid_public"]
+    PushSubscription.objects.create(
+        user=world["secretary"], endpoint=push_endpoint, p256dh="not*base64", auth="x"
+    )
+    summary = sender.run_once(now=REMINDER_TIME)
+    push = Notification.objects.get(channel="webpush")
+    assert (push.status, push.attempts, push.claimed_by) == ("pending", 1, "")
+    assert push.last_error
+    assert push.next_attempt_at == REMINDER_TIME + sender.backoff(1)
+    assert summary.retried == 1
+    others = Notification.objects.exclude(channel="webpush")
+    assert others.exists()
+    assert not others.filter(status="sending").exists()
+    assert summary.sent == others.filter(status="sent").count() > 0

@@ -125,6 +125,21 @@ def _finish(notification: Notification, worker: str, **fields) -> None:
     )
 
 
+def _failed(notification: Notification, now, worker: str, error: Exception) -> str:
+    """Record a failed send: to retry after ``backoff``, or failed for good."""
+    attempts = notification.attempts + 1
+    final = isinstance(error, PermanentDeliveryError) or attempts >= MAX_ATTEMPTS
+    _finish(
+        notification,
+        worker,
+        status=S.FAILED if final else S.PENDING,
+        attempts=attempts,
+        next_attempt_at=now + backoff(attempts),
+        last_error=(str(error) or type(error).__name__)[:2000],
+    )
+    return S.FAILED if final else S.PENDING
+
+
 def deliver(notification: Notification, now: datetime.datetime, worker: str) -> str:
     """Send one claimed row; returns its new status."""
     reason = why_not(notification, now)
@@ -137,18 +152,13 @@ def deliver(notification: Notification, now: datetime.datetime, worker: str) -> 
         message = build(notification)
         channel(notification.channel).send(notification, message)
     except DeliveryError as error:
-        attempts = notification.attempts + 1
-        final = isinstance(error, PermanentDeliveryError) or attempts >= MAX_ATTEMPTS
         logger.warning("notification %s not sent: %s", notification.pk, error)
-        _finish(
-            notification,
-            worker,
-            status=S.FAILED if final else S.PENDING,
-            attempts=attempts,
-            next_attempt_at=now + backoff(attempts),
-            last_error=str(error)[:2000],
-        )
-        return S.FAILED if final else S.PENDING
+        return _failed(notification, now, worker, error)
+    except Exception as error:
+        # Anything else (a bad stored key, a bug in a channel) must not stop the run: the row
+        # would stay "sending", be reclaimed later and stop that run too. Keep it as a failure.
+        logger.exception("notification %s not sent: unexpected error", notification.pk)
+        return _failed(notification, now, worker, error)
     _finish(
         notification,
         worker,
