@@ -612,3 +612,42 @@ def test_a_notice_about_a_session_changed_again_before_sending_is_not_sent(world
         ("secretary@example.vn", "Labour session of 13/03/2027 cancelled"): 1,
         ("lien@example.vn", "Buổi lao động ngày 13/03/2027 bị hủy"): 1,
     }
+
+
+def test_a_batch_claimed_late_in_a_long_run_is_not_taken_by_another_run(world, people, clock):
+    """The claim's time is when the batch was claimed, not when the run began: 20 minutes
+    into a run its new batch is fresh, and a second run starting then leaves it alone."""
+    _create(world, datetime.date(2027, 3, 13), world["officer"])
+    start = clock.now
+    sender.rules.plan_due(start)
+    clock.now = start + datetime.timedelta(minutes=20)  # the first run is still going
+    ids = sender.claim(start, "first")
+    assert ids
+    assert sender.claim(clock.now + datetime.timedelta(seconds=1), "second") == []
+    assert set(Notification.objects.filter(pk__in=ids).values_list("claimed_by", flat=True)) == {
+        "first"
+    }
+
+
+def test_a_run_that_lost_its_claim_does_not_send(world, people, clock):
+    """A run slowed past the claim timeout finds its rows taken by another run: it sends
+    nothing and leaves them to that run."""
+    _create(world, datetime.date(2027, 3, 13), world["officer"])
+    sender.rules.plan_due(clock.now)
+    ids = sender.claim(clock.now, "slow")
+    rows = list(Notification.objects.filter(pk__in=ids))
+    clock.now += sender.CLAIM_TIMEOUT + datetime.timedelta(minutes=1)
+    assert sorted(sender.claim(clock.now, "fast")) == sorted(ids)
+    mail.outbox.clear()
+    outcomes = {sender.deliver(row, clock.now, "slow") for row in rows}
+    assert outcomes == {sender.LOST}
+    assert mail.outbox == []
+    assert set(Notification.objects.filter(pk__in=ids).values_list("claimed_by", "status")) == {
+        ("fast", "sending")
+    }
+    summary = clock.run()  # the "fast" run's worker id differs: the rows wait for it
+    assert summary.sent == 0
+    for row in Notification.objects.filter(pk__in=ids):
+        assert sender.deliver(row, clock.now, "fast") == "sent"
+    emails = Notification.objects.filter(pk__in=ids, channel=NotificationChannel.EMAIL)
+    assert len(mail.outbox) == emails.count() > 0
