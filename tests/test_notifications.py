@@ -477,6 +477,36 @@ def test_push_subscription_keys_are_checked(world, client, settings):
     assert PushSubscription.objects.count() == 1
 
 
+def test_push_subscription_endpoint_must_be_a_known_push_service(world, client, settings):
+    """The server posts to the endpoint: only the browsers' push services are accepted."""
+    settings.VAPID_PUBLIC_KEY = "public"
+    settings.VAPID_PRIVATE_KEY = "private"
+    client.force_login(world["secretary"])
+    url = reverse("programs:push-subscribe")
+    for endpoint in (
+        "https://127.0.0.1/x",
+        "https://localhost:8000/admin/",
+        "https://169.254.169.254/latest/meta-data",
+        "https://fcm.googleapis.com.evil.vn/x",
+        "https://evilfcm.googleapis.com/x",
+        "https://fcm.googleapis.com@10.0.0.1/x",
+        "https://push.apple.com/x",  # "*.push.apple.com": names under it only
+    ):
+        answer = client.post(url, {"endpoint": endpoint, **PUSH_KEYS})
+        assert answer.status_code == 400, endpoint
+        # Refused as not a URL at all (user and password in it) or as not allowed.
+        assert re.search("không (được phép|hợp lệ)", answer.content.decode()), endpoint
+    assert not PushSubscription.objects.exists()
+    for endpoint in (
+        "https://fcm.googleapis.com/fcm/send/abc",
+        "https://updates.push.services.mozilla.com/wpush/v2/abc",
+        "https://web.push.apple.com/QGq",
+        "https://wns2-bn3p.notify.windows.com/w/?token=abc",
+    ):
+        assert client.post(url, {"endpoint": endpoint, **PUSH_KEYS}).status_code == 204, endpoint
+    assert PushSubscription.objects.count() == 4
+
+
 def test_push_subscription_endpoint(world, client, settings):
     url = reverse("programs:push-subscribe")
     fields = {"endpoint": "https://fcm.googleapis.com/fcm/send/abc", **PUSH_KEYS}

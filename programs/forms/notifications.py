@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.forms.tokens import OneTimeTokenField
 from programs.models import NotificationChannel, NotificationKind, NotificationRules
+from programs.notifications.channels.webpush import endpoint_allowed
 
 
 def field_name(kind: str, channel: str) -> str:
@@ -88,6 +89,8 @@ class PushSubscriptionForm(forms.Form):
         value = self.cleaned_data["endpoint"]
         if not value.startswith("https://"):
             raise forms.ValidationError(_("The push service's address is not valid."))
+        if not endpoint_allowed(value):
+            raise forms.ValidationError(_("The push service's address is not allowed."))
         return value
 
     def clean_p256dh(self):
