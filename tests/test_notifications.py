@@ -681,3 +681,29 @@ def test_a_run_that_lost_its_claim_does_not_send(world, people, clock):
         assert sender.deliver(row, clock.now, "fast") == "sent"
     emails = Notification.objects.filter(pk__in=ids, channel=NotificationChannel.EMAIL)
     assert len(mail.outbox) == emails.count() > 0
+
+
+def test_sessions_created_by_the_month_planner_are_announced(world, people, clock):
+    """The month planner inserts its sessions in bulk; their "created" notices are queued all
+    the same (in the same transaction), as for a session created one by one."""
+    from programs.planning import Month
+    from programs.services import planner
+    from programs.text import vn_date
+
+    created = planner.month_plan_create(
+        user=world["officer"],
+        committee=world["committee"],
+        directive=world["directive"],
+        month=Month(2027, 4),
+    )
+    [mine] = [s for s in created if s.cell_id == world["cell"].pk]
+    [theirs] = [s for s in created if s.cell_id == world["other_cell"].pk]
+    clock.run()
+    sent = _mails()
+    day, other_day = vn_date(mine.date), vn_date(theirs.date)
+    assert sent[("secretary@example.vn", f"New labour session on {day}")] == 1
+    assert sent[("lien@example.vn", f"Buổi lao động mới ngày {day}")] == 1
+    assert sent[("other@example.vn", f"Buổi lao động mới ngày {other_day}")] == 1
+    assert not [to for to, _ in sent if to == "officer@example.vn"]  # not told of own act
+    rows = Notification.objects.filter(kind=K.SESSION_CREATED)
+    assert {row.session_id for row in rows} == {mine.pk, theirs.pk}
