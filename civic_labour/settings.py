@@ -259,6 +259,19 @@ VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
 VAPID_SUBJECT = env.str(
     "VAPID_SUBJECT", default="mailto:" + DEFAULT_FROM_EMAIL.split("<")[-1].rstrip(">")
 )
+# The only hosts a subscription's endpoint may name (the browsers' push services): the sender
+# posts to it, so any other address would let a user aim the server at internal hosts.
+# "*.example.com" means any name under example.com.
+WEBPUSH_ALLOWED_HOSTS = env.list(
+    "WEBPUSH_ALLOWED_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "updates.push.services.mozilla.com",
+        "*.push.services.mozilla.com",
+        "*.push.apple.com",
+        "*.notify.windows.com",
+    ],
+)
 # How long a push service keeps a message for a phone that is off (seconds).
 WEBPUSH_TTL = env.int("WEBPUSH_TTL", default=60 * 60 * 24)
 # Late-log reminders look back this many days: a first run on years of history does not mail

@@ -443,9 +443,73 @@ def test_password_reset_by_email_in_vietnamese(world, client):
     assert mail.outbox == []
 
 
+# A browser's subscription keys: a P-256 point (0x04, x, y) and a 16-byte secret, base64url.
+PUSH_KEYS = {
+    "p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u"
+    "-Ts1XbjhazAkj7I99e8QcYP7DkM",
+    "auth": "tBHItJI5svbpez7KI4CCXg",
+}
+
+
+def test_push_subscription_keys_are_checked(world, client, settings):
+    """Keys pywebpush cannot use are refused when posted, with a reason in Vietnamese, instead
+    of stopping the sender later."""
+    settings.VAPID_PUBLIC_KEY = "public"
+    settings.VAPID_PRIVATE_KEY = "private"
+    client.force_login(world["secretary"])
+    url = reverse("programs:push-subscribe")
+    good = {"endpoint": "https://fcm.googleapis.com/fcm/send/abc", **PUSH_KEYS}
+    short_point = "BA" + "A" * 40
+    not_a_point = "AA" + PUSH_KEYS["p256dh"][2:]
+    for bad in (
+        {"p256dh": "BKey"},
+        {"p256dh": short_point},
+        {"p256dh": not_a_point},
+        {"p256dh": "!!" + PUSH_KEYS["p256dh"][2:]},
+        {"auth": "secret"},
+        {"auth": PUSH_KEYS["auth"] + "AA"},
+    ):
+        answer = client.post(url, {**good, **bad})
+        assert answer.status_code == 400, bad
+        assert "không hợp lệ" in answer.content.decode()
+    assert not PushSubscription.objects.exists()
+    assert client.post(url, good).status_code == 204
+    assert PushSubscription.objects.count() == 1
+
+
+def test_push_subscription_endpoint_must_be_a_known_push_service(world, client, settings):
+    """The server posts to the endpoint: only the browsers' push services are accepted."""
+    settings.VAPID_PUBLIC_KEY = "public"
+    settings.VAPID_PRIVATE_KEY = "private"
+    client.force_login(world["secretary"])
+    url = reverse("programs:push-subscribe")
+    for endpoint in (
+        "https://127.0.0.1/x",
+        "https://localhost:8000/admin/",
+        "https://169.254.169.254/latest/meta-data",
+        "https://fcm.googleapis.com.evil.vn/x",
+        "https://evilfcm.googleapis.com/x",
+        "https://fcm.googleapis.com@10.0.0.1/x",
+        "https://push.apple.com/x",  # "*.push.apple.com": names under it only
+    ):
+        answer = client.post(url, {"endpoint": endpoint, **PUSH_KEYS})
+        assert answer.status_code == 400, endpoint
+        # Refused as not a URL at all (user and password in it) or as not allowed.
+        assert re.search("không (được phép|hợp lệ)", answer.content.decode()), endpoint
+    assert not PushSubscription.objects.exists()
+    for endpoint in (
+        "https://fcm.googleapis.com/fcm/send/abc",
+        "https://updates.push.services.mozilla.com/wpush/v2/abc",
+        "https://web.push.apple.com/QGq",
+        "https://wns2-bn3p.notify.windows.com/w/?token=abc",
+    ):
+        assert client.post(url, {"endpoint": endpoint, **PUSH_KEYS}).status_code == 204, endpoint
+    assert PushSubscription.objects.count() == 4
+
+
 def test_push_subscription_endpoint(world, client, settings):
     url = reverse("programs:push-subscribe")
-    fields = {"endpoint": "https://push.example.vn/abc", "p256dh": "BKey", "auth": "secret"}
+    fields = {"endpoint": "https://fcm.googleapis.com/fcm/send/abc", **PUSH_KEYS}
     assert client.post(url, fields).status_code == 302  # to the login page
     client.force_login(world["secretary"])
     assert client.post(url, fields).status_code == 400  # Web Push is off: no keys
@@ -578,3 +642,68 @@ def test_a_notice_about_a_session_changed_again_before_sending_is_not_sent(world
         ("secretary@example.vn", "Labour session of 13/03/2027 cancelled"): 1,
         ("lien@example.vn", "Buổi lao động ngày 13/03/2027 bị hủy"): 1,
     }
+
+
+def test_a_batch_claimed_late_in_a_long_run_is_not_taken_by_another_run(world, people, clock):
+    """The claim's time is when the batch was claimed, not when the run began: 20 minutes
+    into a run its new batch is fresh, and a second run starting then leaves it alone."""
+    _create(world, datetime.date(2027, 3, 13), world["officer"])
+    start = clock.now
+    sender.rules.plan_due(start)
+    clock.now = start + datetime.timedelta(minutes=20)  # the first run is still going
+    ids = sender.claim(start, "first")
+    assert ids
+    assert sender.claim(clock.now + datetime.timedelta(seconds=1), "second") == []
+    assert set(Notification.objects.filter(pk__in=ids).values_list("claimed_by", flat=True)) == {
+        "first"
+    }
+
+
+def test_a_run_that_lost_its_claim_does_not_send(world, people, clock):
+    """A run slowed past the claim timeout finds its rows taken by another run: it sends
+    nothing and leaves them to that run."""
+    _create(world, datetime.date(2027, 3, 13), world["officer"])
+    sender.rules.plan_due(clock.now)
+    ids = sender.claim(clock.now, "slow")
+    rows = list(Notification.objects.filter(pk__in=ids))
+    clock.now += sender.CLAIM_TIMEOUT + datetime.timedelta(minutes=1)
+    assert sorted(sender.claim(clock.now, "fast")) == sorted(ids)
+    mail.outbox.clear()
+    outcomes = {sender.deliver(row, clock.now, "slow") for row in rows}
+    assert outcomes == {sender.LOST}
+    assert mail.outbox == []
+    assert set(Notification.objects.filter(pk__in=ids).values_list("claimed_by", "status")) == {
+        ("fast", "sending")
+    }
+    summary = clock.run()  # the "fast" run's worker id differs: the rows wait for it
+    assert summary.sent == 0
+    for row in Notification.objects.filter(pk__in=ids):
+        assert sender.deliver(row, clock.now, "fast") == "sent"
+    emails = Notification.objects.filter(pk__in=ids, channel=NotificationChannel.EMAIL)
+    assert len(mail.outbox) == emails.count() > 0
+
+
+def test_sessions_created_by_the_month_planner_are_announced(world, people, clock):
+    """The month planner inserts its sessions in bulk; their "created" notices are queued all
+    the same (in the same transaction), as for a session created one by one."""
+    from programs.planning import Month
+    from programs.services import planner
+    from programs.text import vn_date
+
+    created = planner.month_plan_create(
+        user=world["officer"],
+        committee=world["committee"],
+        directive=world["directive"],
+        month=Month(2027, 4),
+    )
+    [mine] = [s for s in created if s.cell_id == world["cell"].pk]
+    [theirs] = [s for s in created if s.cell_id == world["other_cell"].pk]
+    clock.run()
+    sent = _mails()
+    day, other_day = vn_date(mine.date), vn_date(theirs.date)
+    assert sent[("secretary@example.vn", f"New labour session on {day}")] == 1
+    assert sent[("lien@example.vn", f"Buổi lao động mới ngày {day}")] == 1
+    assert sent[("other@example.vn", f"Buổi lao động mới ngày {other_day}")] == 1
+    assert not [to for to, _ in sent if to == "officer@example.vn"]  # not told of own act
+    rows = Notification.objects.filter(kind=K.SESSION_CREATED)
+    assert {row.session_id for row in rows} == {mine.pk, theirs.pk}

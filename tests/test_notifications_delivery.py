@@ -91,6 +91,8 @@ class _PushEndpoint(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         type(self).received.append(({k.lower(): v for k, v in self.headers.items()}, body))
         self.send_response(type(self).status)
+        if type(self).status in (301, 302, 307, 308):
+            self.send_header("Location", "/elsewhere")
         self.end_headers()
 
     def log_message(self, *args):
@@ -144,6 +146,7 @@ def test_a_web_push_reaches_the_endpoint_encrypted(world, reminder_due, push_end
     keys = _keys()
     settings.VAPID_PRIVATE_KEY = keys["vapid_private"]
     settings.VAPID_PUBLIC_KEY = keys["vapid_public"]
+    settings.WEBPUSH_ALLOWED_HOSTS = ["127.0.0.1"]
     settings.VAPID_SUBJECT = "mailto:admin@example.vn"
     PushSubscription.objects.create(
         user=world["secretary"], endpoint=push_endpoint, p256dh=keys["p256dh"], auth=keys["auth"]
@@ -170,6 +173,7 @@ def test_a_gone_push_subscription_is_removed(world, reminder_due, push_endpoint,
     keys = _keys()
     settings.VAPID_PRIVATE_KEY = keys["vapid_private"]
     settings.VAPID_PUBLIC_KEY = keys["vapid_public"]
+    settings.WEBPUSH_ALLOWED_HOSTS = ["127.0.0.1"]
     PushSubscription.objects.create(
         user=world["secretary"], endpoint=push_endpoint, p256dh=keys["p256dh"], auth=keys["auth"]
     )
@@ -211,3 +215,62 @@ def test_two_senders_at_once_send_each_message_once(world, monkeypatch, settings
     addresses = [message.to[0] for message in mail.outbox]
     assert len(addresses) == len(set(addresses)) == 30
     assert Notification.objects.filter(channel="email", status="sent").count() == 30
+
+
+def test_a_push_subscription_with_bad_keys_does_not_stop_the_sender(
+    world, reminder_due, push_endpoint, settings
+):
+    """A row whose channel raises something unexpected (here pywebpush on keys that are not
+    base64) is recorded as a failure to retry; the run goes on with the other rows."""
+    keys = _keys()
+    settings.VAPID_PRIVATE_KEY = keys["vapid_private"]
+    settings.VAPID_PUBLIC_KEY = keys["vapid_public"]
+    settings.WEBPUSH_ALLOWED_HOSTS = ["127.0.0.1"]
+    PushSubscription.objects.create(
+        user=world["secretary"], endpoint=push_endpoint, p256dh="not*base64", auth="x"
+    )
+    summary = sender.run_once(now=REMINDER_TIME)
+    push = Notification.objects.get(channel="webpush")
+    assert (push.status, push.attempts, push.claimed_by) == ("pending", 1, "")
+    assert push.last_error
+    assert push.next_attempt_at == REMINDER_TIME + sender.backoff(1)
+    assert summary.retried == 1
+    others = Notification.objects.exclude(channel="webpush")
+    assert others.exists()
+    assert not others.filter(status="sending").exists()
+    assert summary.sent == others.filter(status="sent").count() > 0
+
+
+def test_a_push_endpoint_outside_the_allowed_hosts_is_not_posted_to(
+    world, reminder_due, push_endpoint, settings
+):
+    """A subscription stored before the check, naming a host not on the list (here the local
+    endpoint): nothing is posted there, the row is a failure to retry."""
+    keys = _keys()
+    settings.VAPID_PRIVATE_KEY = keys["vapid_private"]
+    settings.VAPID_PUBLIC_KEY = keys["vapid_public"]
+    settings.WEBPUSH_ALLOWED_HOSTS = ["fcm.googleapis.com", "*.push.apple.com"]
+    PushSubscription.objects.create(
+        user=world["secretary"], endpoint=push_endpoint, p256dh=keys["p256dh"], auth=keys["auth"]
+    )
+    sender.run_once(now=REMINDER_TIME)
+    assert _PushEndpoint.received == []
+    row = Notification.objects.get(channel="webpush")
+    assert row.status == "pending"
+    assert "not an allowed push service" in row.last_error
+
+
+def test_a_push_service_redirect_is_not_followed(world, reminder_due, push_endpoint, settings):
+    keys = _keys()
+    settings.VAPID_PRIVATE_KEY = keys["vapid_private"]
+    settings.VAPID_PUBLIC_KEY = keys["vapid_public"]
+    settings.WEBPUSH_ALLOWED_HOSTS = ["127.0.0.1"]
+    PushSubscription.objects.create(
+        user=world["secretary"], endpoint=push_endpoint, p256dh=keys["p256dh"], auth=keys["auth"]
+    )
+    _PushEndpoint.status = 307
+    sender.run_once(now=REMINDER_TIME)
+    assert len(_PushEndpoint.received) == 1  # the redirect to /elsewhere was not followed
+    row = Notification.objects.get(channel="webpush")
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert "307" in row.last_error

@@ -16,7 +16,7 @@ from django.utils import timezone
 from programs.models import LabourSession, NotificationKind, SessionChange
 
 from . import recipients
-from .queue import enqueue
+from .queue import enqueue, enqueue_many
 from .rules import session_start
 
 K = NotificationKind
@@ -84,3 +84,28 @@ def session_changed(change: SessionChange) -> int:
     # The comment as written then: a later confirmation clears it from the session.
     context = {"comment": change.reason} if kind == K.LOG_RETURNED else {}
     return enqueue(kind, people, subject=subject, due_at=now, session=session, context=context)
+
+
+def sessions_created(changes: list[SessionChange]) -> int:
+    """``session_changed`` for many "created" entries at once (the month planner's bulk
+    insert), in a fixed number of queries; returns the rows offered."""
+    now = timezone.now()
+    ahead = [change for change in changes if session_start(change.session) > now]
+    if not ahead:
+        return 0
+    people = recipients.session_people_by_cell({change.session.cell_id for change in ahead})
+    return enqueue_many(
+        [
+            {
+                "kind": K.SESSION_CREATED,
+                "people": recipients.without(people[change.session.cell_id], change.user),
+                "fields": {
+                    "subject": f"s{change.session.pk}:change{change.pk}",
+                    "due_at": now,
+                    "session": change.session,
+                    "expires_at": session_start(change.session),
+                },
+            }
+            for change in ahead
+        ]
+    )

@@ -38,6 +38,36 @@ def secretaries(cell_id: int) -> list[Recipient]:
     return _users(User.objects.filter(pk__in=ids))
 
 
+def session_people_by_cell(cell_ids) -> dict[int, list[Recipient]]:
+    """``session_people`` for many cells at once, in two queries (the month planner)."""
+    cell_ids = set(cell_ids)
+    people = {cell_id: [] for cell_id in cell_ids}
+    roles = (
+        Role.objects.filter(kind=Role.Kind.SECRETARY, cell_id__in=cell_ids, user__is_active=True)
+        .select_related("user__civic_profile")
+        .order_by("cell_id", "user_id")
+    )
+    for role in roles:
+        user = role.user
+        if all(p.user.pk != user.pk for p in people[role.cell_id]):
+            people[role.cell_id].append(
+                Recipient(user=user, email=user.email, language=_user_language(user))
+            )
+    taken = {
+        cell_id: {p.email.lower() for p in found if p.email} for cell_id, found in people.items()
+    }
+    members = (
+        Member.objects.filter(cell_id__in=cell_ids, active=True)
+        .exclude(email="")
+        .order_by("cell_id", "pk")
+    )
+    for member in members:
+        if member.email.lower() not in taken[member.cell_id]:
+            taken[member.cell_id].add(member.email.lower())
+            people[member.cell_id].append(Recipient(member=member, email=member.email))
+    return people
+
+
 def officers(committee: PartyCommittee) -> list[Recipient]:
     """The officers who answer for ``committee``: those of the committee itself, else of the
     nearest committee above it that has officers (a cell of a committee without its own office

@@ -40,6 +40,8 @@ S = Notification.Status
 MAX_ATTEMPTS = 6
 CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
 BATCH = 100
+# deliver()'s answer for a row another run took over: that run sends it and counts it.
+LOST = "lost"
 
 
 def backoff(attempts: int) -> datetime.timedelta:
@@ -62,19 +64,32 @@ class RunSummary:
 
 
 def claim(now: datetime.datetime, worker: str, limit: int = BATCH) -> list[int]:
-    """Take up to ``limit`` due rows for ``worker``; returns their ids."""
+    """Take up to ``limit`` rows due at ``now`` for ``worker``; returns their ids.
+
+    A claim's age is measured on the clock, not against ``now`` (the run's start): a batch
+    claimed late in a long run must not look stale to another run at once."""
     with transaction.atomic():
+        claimed_at = timezone.now()
         due = Notification.objects.filter(
             Q(status=S.PENDING, next_attempt_at__lte=now)
-            | Q(status=S.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+            | Q(status=S.SENDING, claimed_at__lt=claimed_at - CLAIM_TIMEOUT)
         ).order_by("next_attempt_at", "pk")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         ids = list(due.values_list("pk", flat=True)[:limit])
         Notification.objects.filter(pk__in=ids).update(
-            status=S.SENDING, claimed_by=worker, claimed_at=now
+            status=S.SENDING, claimed_by=worker, claimed_at=claimed_at
         )
     return ids
+
+
+def still_claimed(notification: Notification, worker: str) -> bool:
+    """Renew ``worker``'s claim on the row just before sending it; False if another run has
+    taken it meanwhile (this run was slow past ``CLAIM_TIMEOUT``), so it must not be sent twice."""
+    renewed = Notification.objects.filter(
+        pk=notification.pk, claimed_by=worker, status=S.SENDING
+    ).update(claimed_at=timezone.now())
+    return renewed == 1
 
 
 # Why a row was not sent, as administrators read it in the admin site (in the site's language).
@@ -125,30 +140,43 @@ def _finish(notification: Notification, worker: str, **fields) -> None:
     )
 
 
+def _failed(notification: Notification, now, worker: str, error: Exception) -> str:
+    """Record a failed send: to retry after ``backoff``, or failed for good."""
+    attempts = notification.attempts + 1
+    final = isinstance(error, PermanentDeliveryError) or attempts >= MAX_ATTEMPTS
+    _finish(
+        notification,
+        worker,
+        status=S.FAILED if final else S.PENDING,
+        attempts=attempts,
+        next_attempt_at=now + backoff(attempts),
+        last_error=(str(error) or type(error).__name__)[:2000],
+    )
+    return S.FAILED if final else S.PENDING
+
+
 def deliver(notification: Notification, now: datetime.datetime, worker: str) -> str:
-    """Send one claimed row; returns its new status."""
+    """Send one claimed row; returns its new status (or ``LOST``: not sent, not ours now)."""
     reason = why_not(notification, now)
     if reason:
         with translation.override(settings.LANGUAGE_CODE):
             text = str(SKIP_REASONS[reason])
         _finish(notification, worker, status=S.SKIPPED, last_error=text)
         return S.SKIPPED
+    if not still_claimed(notification, worker):
+        logger.warning("notification %s: claim lost to another run, not sent", notification.pk)
+        return LOST
     try:
         message = build(notification)
         channel(notification.channel).send(notification, message)
     except DeliveryError as error:
-        attempts = notification.attempts + 1
-        final = isinstance(error, PermanentDeliveryError) or attempts >= MAX_ATTEMPTS
         logger.warning("notification %s not sent: %s", notification.pk, error)
-        _finish(
-            notification,
-            worker,
-            status=S.FAILED if final else S.PENDING,
-            attempts=attempts,
-            next_attempt_at=now + backoff(attempts),
-            last_error=str(error)[:2000],
-        )
-        return S.FAILED if final else S.PENDING
+        return _failed(notification, now, worker, error)
+    except Exception as error:
+        # Anything else (a bad stored key, a bug in a channel) must not stop the run: the row
+        # would stay "sending", be reclaimed later and stop that run too. Keep it as a failure.
+        logger.exception("notification %s not sent: unexpected error", notification.pk)
+        return _failed(notification, now, worker, error)
     _finish(
         notification,
         worker,
@@ -175,6 +203,7 @@ def run_once(*, now: datetime.datetime | None = None, worker: str | None = None)
         )
         for notification in rows:
             outcome = deliver(notification, now, worker)
-            name = counters[outcome]
-            setattr(summary, name, getattr(summary, name) + 1)
+            if outcome in counters:
+                name = counters[outcome]
+                setattr(summary, name, getattr(summary, name) + 1)
     return summary

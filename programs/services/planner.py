@@ -21,6 +21,7 @@ from programs.models import (
     PartyCommittee,
     SessionChange,
 )
+from programs.notifications.events import sessions_created
 from programs.planning import Month, choose_dates, public_holidays
 from programs.services.tokens import FormAlreadyDone, claim_form
 from programs.text import vn_date
@@ -206,7 +207,8 @@ def month_plan_preview(
 
 
 def _create_sessions(preview: PlanPreview, *, user, start_time, planned_work, planned_work_by_cell):
-    """Write the preview's sessions and their "created" history entries, in two INSERTs."""
+    """Write the preview's sessions and their "created" history entries, in two INSERTs, and
+    queue their "session created" notices (a fixed handful of queries more)."""
     sessions = [
         LabourSession(
             directive=preview.directive,
@@ -224,7 +226,7 @@ def _create_sessions(preview: PlanPreview, *, user, start_time, planned_work, pl
     # Django does the same with RETURNING.
     created = LabourSession.objects.bulk_create(sessions)
     reason = _("Month plan %(month)s") % {"month": preview.month.label}
-    SessionChange.objects.bulk_create(
+    changes = SessionChange.objects.bulk_create(
         SessionChange(
             session=session,
             user=user,
@@ -234,6 +236,9 @@ def _create_sessions(preview: PlanPreview, *, user, start_time, planned_work, pl
         )
         for session in created
     )
+    # The "session created" notices record_change would queue for one session, for all of
+    # them at once, in this transaction (a plan rolled back queues nothing).
+    sessions_created(changes)
     return created
 
 
@@ -251,8 +256,9 @@ def month_plan_create(
 
     The preview is computed again inside the transaction, so a second run for the same month
     creates nothing new. Side effects: sessions with status "planned" and a "created" history
-    entry for each. Raises PlanError when anything fails; then nothing is written. A ``token``
-    already carried out returns the sessions that form created.
+    entry for each, and the "session created" notices to each cell's people (queued). Raises
+    PlanError when anything fails; then nothing is written. A ``token`` already carried out
+    returns the sessions that form created.
     """
     try:
         with transaction.atomic():

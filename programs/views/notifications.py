@@ -143,8 +143,10 @@ def push_subscribe(request):
     if not vapid_configured():
         return HttpResponseBadRequest()
     form = PushSubscriptionForm(request.POST)
-    if not form.is_valid() or not form.cleaned_data["endpoint"].startswith("https://"):
-        return HttpResponseBadRequest()
+    if not form.is_valid():
+        # Why, for whoever reads the answer (the script, or a person testing by hand).
+        reasons = [str(error) for errors in form.errors.values() for error in errors]
+        return HttpResponseBadRequest(" ".join(reasons), content_type="text/plain; charset=utf-8")
     services.push_subscription_save(
         user=request.user,
         user_agent=request.headers.get("User-Agent", "")[:300],

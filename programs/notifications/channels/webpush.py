@@ -7,6 +7,7 @@ Off unless ``VAPID_PUBLIC_KEY`` and ``VAPID_PRIVATE_KEY`` are set. The payload i
 
 import json
 import os
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -16,6 +17,36 @@ from .base import ChannelBackend, DeliveryError
 
 # Gone: the browser dropped the subscription (app uninstalled, permission withdrawn).
 GONE = {404, 410}
+
+
+def endpoint_allowed(endpoint: str) -> bool:
+    """Whether ``endpoint`` names a push service of ``WEBPUSH_ALLOWED_HOSTS`` (the server posts
+    to it: any other host could be one inside our network)."""
+    try:
+        host = (urlsplit(endpoint).hostname or "").rstrip(".")
+    except ValueError:
+        return False
+    for allowed in settings.WEBPUSH_ALLOWED_HOSTS:
+        allowed = allowed.lower()
+        if allowed.startswith("*."):
+            if host.endswith(allowed[1:]) and len(host) > len(allowed) - 1:
+                return True
+        elif host == allowed:
+            return True
+    return False
+
+
+def _no_redirects():
+    """A requests session that never follows a redirect: a push service answers a post
+    directly, and a redirect could lead to a host the allow-list does not name."""
+    import requests
+
+    class NoRedirects(requests.Session):
+        def request(self, *args, **kwargs):
+            kwargs["allow_redirects"] = False
+            return super().request(*args, **kwargs)
+
+    return NoRedirects()
 
 
 def vapid_configured() -> bool:
@@ -54,7 +85,11 @@ class WebPushChannel(ChannelBackend):
         subscriptions = list(PushSubscription.objects.filter(user=notification.recipient_user))
         key = vapid_key()
         errors = []
+        session = _no_redirects()
         for subscription in subscriptions:
+            if not endpoint_allowed(subscription.endpoint):
+                errors.append(f"{subscription.endpoint[:100]}: not an allowed push service")
+                continue
             try:
                 webpush(
                     subscription_info={
@@ -66,6 +101,7 @@ class WebPushChannel(ChannelBackend):
                     vapid_claims={"sub": settings.VAPID_SUBJECT},
                     ttl=settings.WEBPUSH_TTL,
                     timeout=10,
+                    requests_session=session,
                 )
             except WebPushException as error:
                 status = getattr(error.response, "status_code", None)
