@@ -6,8 +6,9 @@ and ``programs_villagename``: nine on SQLite, twelve on PostgreSQL (an update ha
 for its old rows and one for its new); ``trigger_names(vendor)`` lists them.
 
 FUTURE MIGRATIONS touching any of those three tables must drop the triggers first and create
-them again last (on SQLite at least; doing it on both is simplest), because Django's SQLite schema editor rebuilds a table for most
-``AlterField``/``AddField``/``RemoveField`` operations (a new table, a copy, a drop, a rename):
+them again last (needed on SQLite; simplest on both), because Django's SQLite schema editor
+rebuilds a table for most ``AlterField``/``AddField``/``RemoveField`` operations (a new
+table, a copy, a drop, a rename):
 a trigger on another table that names the rebuilt one fails ("no such table:
 main.programs_laboursession"), and the rebuilt table's own triggers are silently lost.
 Do it so::

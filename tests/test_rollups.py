@@ -372,10 +372,9 @@ def test_a_report_reads_one_snapshot():
     """The roll-ups leave out the dirty months and the raw queries take them: both must see
     the same list, so a report runs in one transaction, REPEATABLE READ on PostgreSQL."""
     assert not connection.in_atomic_block
-    with CaptureQueriesContext(connection) as queries:
-        with one_snapshot():
-            assert connection.in_atomic_block
-            RollupDirty.objects.count()
+    with CaptureQueriesContext(connection) as queries, one_snapshot():
+        assert connection.in_atomic_block
+        RollupDirty.objects.count()
     if connection.vendor == "postgresql":
         assert queries.captured_queries[0]["sql"] == (
             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"

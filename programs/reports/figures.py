@@ -266,9 +266,7 @@ def one_snapshot():
         yield
 
 
-def _build_report(
-    scope: ReportScope, period: Period, directive, *, today, with_previous
-) -> Report:
+def _build_report(scope: ReportScope, period: Period, directive, *, today, with_previous) -> Report:
     tree = directive_tree(directive) if directive is not None else None
     periods = [period]
     if with_previous:

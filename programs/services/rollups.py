@@ -117,8 +117,8 @@ def rollup_refresh(*, keys: Iterable[Key | None] = ()) -> None:
 
     Side effects: the cells' rows locked (two refreshes of one month take turns: each deletes
     what the other inserted; ``no_key``, so writes that only reference a cell through a
-    foreign key, which take KEY SHARE locks, are not blocked), their roll-up rows of those months replaced, the pairs removed
-    from ``RollupDirty``.
+    foreign key, which take KEY SHARE locks, are not blocked), their roll-up rows of those
+    months replaced, the pairs removed from ``RollupDirty``.
     """
     with transaction.atomic():
         dirty = list(
