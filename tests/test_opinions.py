@@ -579,3 +579,46 @@ def test_resolving_after_the_period_leaves_its_report_unchanged(world):
     assert (before.received, before.resolved) == (after.received, after.resolved) == (1, 0)
     year = build_report(scope, parse_period({"period": "year", "year": "2026"}, TODAY), today=TODAY)
     assert (year.opinions.received, year.opinions.resolved) == (1, 1)
+
+
+def test_a_log_that_changes_an_opinion_bumps_its_version(world, session):
+    """A follow-up form opened before the log changed the opinion carries the old version and
+    is refused, instead of overwriting the change."""
+    changed = factories.opinion(session, text="Đề nghị sửa cống")
+    kept = factories.opinion(session, text="Đề nghị làm đèn")
+    rows = [
+        opinion_services.OpinionInput(
+            text="Đề nghị sửa cống và mương",
+            field=changed.field,
+            village=changed.village,
+            id=changed.pk,
+        ),
+        opinion_services.OpinionInput(
+            text=kept.text, field=kept.field, village=kept.village, id=kept.pk
+        ),
+    ]
+    opinion_services.apply_opinions(session, rows)
+    changed.refresh_from_db()
+    kept.refresh_from_db()
+    assert (changed.text, changed.version) == ("Đề nghị sửa cống và mương", 2)
+    assert kept.version == 1
+    LabourSession.objects.filter(pk=session.pk).update(
+        status="held", log_status="confirmed", log_confirmed_at=CONFIRMED_AT
+    )
+    with pytest.raises(opinion_services.StaleEditError):
+        opinion_services.opinion_follow_up(
+            opinion=changed, user=world["officer"], version=1, status="forwarded"
+        )
+
+
+def test_report_periods_follow_the_session_date_not_heard_on(world):
+    """Sessions are picked by their date: an opinion whose heard_on disagrees still counts in
+    that period (it used to fall in none: a None index, a 500)."""
+    session = confirmed_session(world, day=D(2026, 3, 7))
+    factories.opinion(session)
+    VillagerOpinion.objects.filter(session=session).update(heard_on=D(2026, 2, 28))
+    scope = resolve_scope(world["officer"], {"committee": str(world["committee"].pk)})
+    period = parse_period({"period": "month", "month": "2026-03"}, TODAY)
+    report = build_report(scope, period, today=TODAY)
+    assert report.opinions.received == 1
+    assert report.previous.opinions.received == 0

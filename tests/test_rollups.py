@@ -4,6 +4,7 @@ cancellations and village renames; and a report reads the same figures from them
 raw rows."""
 
 import datetime
+import importlib
 import io
 import random
 from collections import defaultdict
@@ -11,7 +12,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from programs import rollup_triggers
 from programs.models import (
     Attendance,
     CellMonthRollup,
@@ -22,7 +26,7 @@ from programs.models import (
     WorkType,
 )
 from programs.models.rollups import CATEGORY_COLUMNS, LEVEL_COLUMNS
-from programs.reports.figures import build_report
+from programs.reports.figures import build_report, one_snapshot
 from programs.reports.periods import parse_period
 from programs.reports.scopes import resolve_scope
 from programs.services import logbook, places, rollups, sessions
@@ -278,3 +282,108 @@ def test_a_former_name_written_directly_marks_the_months_it_moves(world, cast):
     rollups.rollup_refresh()
     assert_rollups_right()
     assert CellMonthRollup.objects.get().place_id == former.pk
+
+
+# --- The triggers, the migration and the locks ----------------------------------------------
+
+
+def _trigger_names() -> set[str]:
+    sql = {
+        "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+        "postgresql": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal",
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return {name for (name,) in cursor.fetchall() if name.startswith("programs_rollup_")}
+
+
+class Editor:
+    """The two things the trigger helpers use of a schema editor."""
+
+    connection = connection
+
+    def execute(self, sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def test_every_rollup_trigger_exists_after_migrate(db):
+    """A later migration that rebuilds programs_laboursession, programs_attendance or
+    programs_villagename on SQLite without dropping and recreating the triggers
+    (``programs.rollup_triggers``) loses them or breaks: this fails then."""
+    expected = set(rollup_triggers.trigger_names(connection.vendor))
+    assert len(expected) == {"sqlite": 9, "postgresql": 12}[connection.vendor]
+    assert _trigger_names() == expected
+
+
+def test_triggers_drop_and_come_back(db):
+    """The pair a future migration wraps its schema changes in."""
+
+    rollup_triggers.drop_triggers(Editor())
+    assert _trigger_names() == set()
+    rollup_triggers.create_triggers(Editor())
+    assert _trigger_names() == set(rollup_triggers.trigger_names(connection.vendor))
+
+
+def test_the_migration_lists_the_months_of_confirmed_logs_for_a_rebuild(world):
+    """0005 leaves the roll-ups to ``rebuild_rollups`` (reports read those months raw until
+    then) instead of calling today's service, which later model changes could break."""
+    migration = importlib.import_module("programs.migrations.0005_monthly_rollups")
+    confirmed = factories.world_session(
+        world,
+        date=datetime.date(2026, 3, 7),
+        status="held",
+        log_status="confirmed",
+        log_confirmed_at=datetime.datetime(2026, 3, 8, tzinfo=datetime.UTC),
+    )
+    factories.world_session(world, date=datetime.date(2026, 4, 4))  # planned: not listed
+    RollupDirty.objects.all().delete()
+
+    migration.mark_confirmed_months(None, Editor())
+    assert set(RollupDirty.objects.values_list("cell_id", "month")) == {
+        (confirmed.cell_id, datetime.date(2026, 3, 1))
+    }
+    rollups.rollup_rebuild()
+    assert not RollupDirty.objects.exists()
+    assert_rollups_right()
+
+
+def _statements(queries) -> list[str]:
+    """The SQL run, without the transaction's own BEGIN and savepoints."""
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("BEGIN", "SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+def test_rebuild_locks_both_tables_first_on_postgresql(world, cast):
+    with CaptureQueriesContext(connection) as queries:
+        rollups.rollup_rebuild()
+    first = _statements(queries)[0]
+    if connection.vendor == "postgresql":
+        assert first == (
+            "LOCK TABLE programs_cellmonthrollup, programs_rollupdirty IN EXCLUSIVE MODE"
+        )
+    else:
+        assert "LOCK" not in first
+
+
+def test_refresh_locks_cells_without_blocking_foreign_keys(world):
+    with CaptureQueriesContext(connection) as queries:
+        rollups.rollup_refresh(keys=[(world["cell"].pk, datetime.date(2026, 3, 1))])
+    if connection.vendor == "postgresql":
+        assert any("FOR NO KEY UPDATE" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_reads_one_snapshot():
+    """The roll-ups leave out the dirty months and the raw queries take them: both must see
+    the same list, so a report runs in one transaction, REPEATABLE READ on PostgreSQL."""
+    assert not connection.in_atomic_block
+    with CaptureQueriesContext(connection) as queries, one_snapshot():
+        assert connection.in_atomic_block
+        RollupDirty.objects.count()
+    if connection.vendor == "postgresql":
+        assert _statements(queries)[0] == ("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    assert not connection.in_atomic_block

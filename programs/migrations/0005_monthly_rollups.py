@@ -1,127 +1,44 @@
 """Monthly roll-ups of confirmed logs (``CellMonthRollup``) and the (cell, month) pairs to
 recompute (``RollupDirty``), with the database triggers that list a pair whenever a confirmed
 session, its attendance or its village's former names change (issue 12, item 7); then the
-roll-ups of the rows already there (``services.rollups.rollup_rebuild``)."""
+(cell, month) of every confirmed session already there listed as dirty, for
+``manage.py rebuild_rollups`` to compute."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-# PostgreSQL: statement-level triggers reading the transition tables, so a bulk insert of a
-# month of attendance marks its pairs in one statement. The function body reads ``changed``:
-# each trigger names its OLD or NEW rows so.
-PG_FUNCTIONS = {
-    "session": """
-        INSERT INTO programs_rollupdirty (cell_id, month)
-        SELECT DISTINCT cell_id, date_trunc('month', date)::date FROM changed
-        WHERE log_status = 'confirmed'
-        ON CONFLICT DO NOTHING
-    """,
-    "attendance": """
-        INSERT INTO programs_rollupdirty (cell_id, month)
-        SELECT DISTINCT s.cell_id, date_trunc('month', s.date)::date
-        FROM changed c JOIN programs_laboursession s ON s.id = c.session_id
-        WHERE s.log_status = 'confirmed'
-        ON CONFLICT DO NOTHING
-    """,
-    "villagename": """
-        INSERT INTO programs_rollupdirty (cell_id, month)
-        SELECT DISTINCT s.cell_id, date_trunc('month', s.date)::date
-        FROM changed c JOIN programs_laboursession s ON s.village_id = c.village_id
-        WHERE s.log_status = 'confirmed'
-        ON CONFLICT DO NOTHING
-    """,
-}
-PG_TABLES = {
-    "session": "programs_laboursession",
-    "attendance": "programs_attendance",
-    "villagename": "programs_villagename",
-}
-PG_EVENTS = [("insert", "NEW"), ("update_old", "OLD"), ("update_new", "NEW"), ("delete", "OLD")]
+from programs import rollup_triggers
 
-
-def _pg_statements():
-    for name, body in PG_FUNCTIONS.items():
-        yield (
-            f"CREATE OR REPLACE FUNCTION programs_rollup_mark_{name}() RETURNS trigger "
-            f"LANGUAGE plpgsql AS $$ BEGIN {body}; RETURN NULL; END $$"
-        )
-        for event, side in PG_EVENTS:
-            verb = event.split("_")[0].upper()
-            yield (
-                f"CREATE TRIGGER programs_rollup_{name}_{event} AFTER {verb} ON "
-                f"{PG_TABLES[name]} REFERENCING {side} TABLE AS changed FOR EACH STATEMENT "
-                f"EXECUTE FUNCTION programs_rollup_mark_{name}()"
-            )
-
-
-def _pg_drop():
-    for name in PG_FUNCTIONS:
-        yield f"DROP FUNCTION IF EXISTS programs_rollup_mark_{name}() CASCADE"
-
-
-# SQLite: row-level triggers (SQLite has no other kind).
-SQLITE_MARK = {
-    "session": """
-        INSERT OR IGNORE INTO programs_rollupdirty (cell_id, month)
-        SELECT {row}.cell_id, date({row}.date, 'start of month')
-        WHERE {row}.log_status = 'confirmed';
-    """,
-    "attendance": """
-        INSERT OR IGNORE INTO programs_rollupdirty (cell_id, month)
-        SELECT s.cell_id, date(s.date, 'start of month') FROM programs_laboursession s
-        WHERE s.id = {row}.session_id AND s.log_status = 'confirmed';
-    """,
-    "villagename": """
-        INSERT OR IGNORE INTO programs_rollupdirty (cell_id, month)
-        SELECT DISTINCT s.cell_id, date(s.date, 'start of month')
-        FROM programs_laboursession s
-        WHERE s.village_id = {row}.village_id AND s.log_status = 'confirmed';
-    """,
-}
-SQLITE_EVENTS = [("insert", ["NEW"]), ("update", ["OLD", "NEW"]), ("delete", ["OLD"])]
-
-
-def _sqlite_statements():
-    for name, mark in SQLITE_MARK.items():
-        for event, rows in SQLITE_EVENTS:
-            body = "".join(mark.format(row=row) for row in rows)
-            yield (
-                f"CREATE TRIGGER programs_rollup_{name}_{event} AFTER {event.upper()} ON "
-                f"{PG_TABLES[name]} FOR EACH ROW BEGIN {body} END"
-            )
-
-
-def _sqlite_drop():
-    for name in SQLITE_MARK:
-        for event, _rows in SQLITE_EVENTS:
-            yield f"DROP TRIGGER IF EXISTS programs_rollup_{name}_{event}"
+# The trigger SQL lives in programs.rollup_triggers, shared with any later migration that
+# alters programs_laboursession, programs_attendance or programs_villagename: such a migration
+# must drop the triggers before its schema changes and create them again after (SQLite
+# rebuilds the table, which breaks or loses the triggers) -- see that module's docstring.
 
 
 def create_triggers(apps, schema_editor):
-    statements = {"postgresql": _pg_statements, "sqlite": _sqlite_statements}
-    for statement in statements.get(schema_editor.connection.vendor, tuple)():
-        schema_editor.execute(statement)
+    rollup_triggers.create_triggers(schema_editor)
 
 
 def drop_triggers(apps, schema_editor):
-    statements = {"postgresql": _pg_drop, "sqlite": _sqlite_drop}
-    for statement in statements.get(schema_editor.connection.vendor, tuple)():
-        schema_editor.execute(statement)
+    rollup_triggers.drop_triggers(schema_editor)
 
 
-def rebuild(apps, schema_editor):
-    """The roll-ups of the logs already confirmed. The service reads through the current
-    models, whose tables may have gained columns in later migrations, so it runs only where
-    there is something to roll up (a database that held confirmed logs before this
-    migration); a new database has none. ``manage.py rebuild_rollups`` does the same later."""
-    sessions = apps.get_model("programs", "LabourSession").objects.using(
-        schema_editor.connection.alias
-    )
-    if not sessions.filter(log_status="confirmed").exists():
+def mark_confirmed_months(apps, schema_editor):
+    """List in RollupDirty the (cell, month) of every confirmed session already there, so the
+    reports read them from the raw rows until ``manage.py rebuild_rollups`` computes their
+    roll-ups. Plain SQL on this migration's tables, so later model changes cannot break it
+    (the service it used to call reads through today's models)."""
+    month = {
+        "postgresql": "date_trunc('month', date)::date",
+        "sqlite": "date(date, 'start of month')",
+    }.get(schema_editor.connection.vendor)
+    if month is None:
         return
-    from programs.services.rollups import rollup_rebuild
-
-    rollup_rebuild(using=schema_editor.connection.alias)
+    schema_editor.execute(
+        "INSERT INTO programs_rollupdirty (cell_id, month) "
+        f"SELECT DISTINCT cell_id, {month} FROM programs_laboursession "
+        "WHERE log_status = 'confirmed' AND date IS NOT NULL"
+    )
 
 
 class Migration(migrations.Migration):
@@ -183,5 +100,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create_triggers, drop_triggers),
-        migrations.RunPython(rebuild, migrations.RunPython.noop),
+        migrations.RunPython(mark_confirmed_months, migrations.RunPython.noop),
     ]

@@ -23,11 +23,12 @@ query).
 
 import datetime
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import (
     Case,
     Count,
@@ -239,7 +240,34 @@ def build_report(
     report runs the same dozen queries for 1 cell or 1,500. A custom period longer than a year
     overlaps its own previous year; then each is read on its own. With a ``directive``, the
     sessions held under the directives that implement it count too.
+
+    All its queries read one snapshot of the database (``one_snapshot``): the roll-ups leave
+    out the months listed in ``RollupDirty`` and the raw attendance queries take exactly
+    those, so a month marked or cleared between two of them would otherwise count twice or
+    not at all.
     """
+    with one_snapshot():
+        return _build_report(scope, period, directive, today=today, with_previous=with_previous)
+
+
+@contextmanager
+def one_snapshot():
+    """Run the block in one transaction that sees one snapshot of the database. SQLite: a
+    transaction reads one state (its read lock, or its WAL snapshot, lasts to its end).
+    PostgreSQL: READ COMMITTED gives every statement its own snapshot, so a transaction of
+    our own starts with REPEATABLE READ; inside a caller's transaction (already running
+    queries, so its level can't change) the caller's isolation is kept."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    outer = connection.in_atomic_block
+    # No savepoint: it would only add two queries, as nothing here writes.
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql" and not outer:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def _build_report(scope: ReportScope, period: Period, directive, *, today, with_previous) -> Report:
     tree = directive_tree(directive) if directive is not None else None
     periods = [period]
     if with_previous:

@@ -65,16 +65,20 @@ class OpinionCounts:
 
 
 def _count(sessions, periods: list[Period]) -> list[OpinionCounts]:
+    # Grouped by the session's date, the very one ``sessions`` was picked by: an opinion whose
+    # ``heard_on`` disagreed would otherwise fall in no period (index None).
     which = Case(
         *[
-            When(heard_on__gte=p.start, heard_on__lte=p.end, then=Value(index))
+            When(session__date__gte=p.start, session__date__lte=p.end, then=Value(index))
             for index, p in enumerate(periods)
         ],
         output_field=IntegerField(),
     )
     resolved_by_end = Q(pk__in=[])
     for p in periods:
-        resolved_by_end |= Q(heard_on__gte=p.start, heard_on__lte=p.end, resolved_on__lte=p.end)
+        resolved_by_end |= Q(
+            session__date__gte=p.start, session__date__lte=p.end, resolved_on__lte=p.end
+        )
     rows = (
         VillagerOpinion.objects.filter(session__in=sessions.values("id"))
         .annotate(w=which)

@@ -66,7 +66,8 @@ _ROW_FIELDS = ("text", "field", "village_id", "status", "resolver", "resolved_on
 def apply_opinions(session: LabourSession, rows: list[OpinionInput]) -> tuple[list[str], list[str]]:
     """Make the session's opinions those of ``rows`` (rows not given are deleted); return the
     old and new labels of what changed, for the log's history entry. Runs inside the log's
-    transaction, under its row lock."""
+    transaction, under its row lock. An opinion changed gets version + 1, so a follow-up form
+    opened before is refused rather than overwriting it."""
     existing = {o.pk: o for o in session.opinions.select_related("village")}
     kept = {row.id for row in rows if row.id is not None}
     if kept - set(existing):
@@ -90,6 +91,9 @@ def apply_opinions(session: LabourSession, rows: list[OpinionInput]) -> tuple[li
         opinion.full_clean(exclude=["session"])
         changed = before_values != [getattr(opinion, name) for name in _ROW_FIELDS]
         if opinion.pk is None or changed:
+            if opinion.pk is not None:
+                # A follow-up form opened before this change carries the old version: refused.
+                opinion.version += 1
             opinion.save()
             if before:
                 old.append(before)

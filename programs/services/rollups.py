@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
@@ -93,7 +93,10 @@ def _rollups(sessions) -> list[CellMonthRollup]:
         .annotate(**sums)
         .order_by()
     ):
-        row = rows[tuple(keys[values["session_id"]])]
+        key = keys.get(values["session_id"])
+        if key is None:  # confirmed after the first read: a later refresh counts it
+            continue
+        row = rows[tuple(key)]
         for alias in sums:
             name = alias.removeprefix("sum_")
             setattr(row, name, getattr(row, name) + (values[alias] or Decimal(0)))
@@ -113,8 +116,9 @@ def rollup_refresh(*, keys: Iterable[Key | None] = ()) -> None:
     triggers listed, and clear them from ``RollupDirty``; in the caller's transaction.
 
     Side effects: the cells' rows locked (two refreshes of one month take turns: each deletes
-    what the other inserted), their roll-up rows of those months replaced, the pairs removed
-    from ``RollupDirty``.
+    what the other inserted; ``no_key``, so writes that only reference a cell through a
+    foreign key, which take KEY SHARE locks, are not blocked), their roll-up rows of those
+    months replaced, the pairs removed from ``RollupDirty``.
     """
     with transaction.atomic():
         dirty = list(
@@ -127,7 +131,7 @@ def rollup_refresh(*, keys: Iterable[Key | None] = ()) -> None:
         if not wanted:
             return
         list(
-            PartyCell.objects.select_for_update()
+            PartyCell.objects.select_for_update(no_key=True)
             .filter(pk__in={cell for cell, _month in wanted})
             .order_by("pk")
             .values_list("pk", flat=True)
@@ -153,13 +157,27 @@ def _or(conditions) -> Q:
 
 def rollup_rebuild(*, using: str | None = None) -> int:
     """Recompute every roll-up from the raw rows and clear ``RollupDirty``; return the number
-    of roll-up rows. Idempotent (``manage.py rebuild_rollups``, the migration, the data
-    generators).
+    of roll-up rows. Idempotent (``manage.py rebuild_rollups``, restore, the data generators).
+
+    Safe on a live PostgreSQL database: it first takes ``LOCK TABLE programs_cellmonthrollup,
+    programs_rollupdirty IN EXCLUSIVE MODE`` (waiting for writers already in flight to
+    commit). Until it commits, every refresh waits at its first statement (its
+    ``SELECT ... FOR UPDATE`` on ``RollupDirty`` needs ROW SHARE, which EXCLUSIVE refuses),
+    and so does every write that changes a confirmed log (the triggers' insert into
+    ``RollupDirty`` needs ROW EXCLUSIVE), while reports still read (ACCESS SHARE is allowed).
+    So no confirmed data changes between its reads, no refresh inserts rows beside its own,
+    and no dirty mark is lost by emptying ``RollupDirty``. SQLite has one writer at a time.
 
     Side effects: every ``CellMonthRollup`` row replaced, ``RollupDirty`` emptied, in one
     transaction.
     """
     with transaction.atomic(using=using):
+        connection = connections[using or DEFAULT_DB_ALIAS]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "LOCK TABLE programs_cellmonthrollup, programs_rollupdirty IN EXCLUSIVE MODE"
+                )
         CellMonthRollup.objects.using(using).all().delete()
         rows = _rollups(LabourSession.objects.using(using).all())
         CellMonthRollup.objects.using(using).bulk_create(rows, batch_size=1000)
