@@ -9,7 +9,9 @@ import json
 import uuid
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.test import Client
 from django.urls import reverse
 
 from programs import offline
@@ -147,6 +149,29 @@ def test_state_gives_the_user_a_csrf_token_and_the_pages_to_keep(client, world, 
     assert state["user"] == str(world["secretary"].pk)
     assert state["csrf"]
     assert state["pages"] == ["/", reverse("programs:session-log", args=[session.pk])]
+
+
+def test_state_does_not_send_back_the_csrf_cookie_the_browser_has(world):
+    """An answer to a page's script can arrive after the person signed out and another signed
+    in: re-sending the cookie then would put the old one back under the new sign-in form."""
+    client = Client(enforce_csrf_checks=True)
+    signed_in(client, world["secretary"])
+    client.get("/")  # the first page gives the browser its CSRF cookie
+    cookie = client.cookies[settings.CSRF_COOKIE_NAME].value
+    response = client.get("/offline/state/")
+    assert settings.CSRF_COOKIE_NAME not in response.cookies
+    assert json.loads(response.content)["csrf"]
+    # The token it gives still passes the check against the browser's cookie.
+    assert client.cookies[settings.CSRF_COOKIE_NAME].value == cookie
+    token = json.loads(response.content)["csrf"]
+    assert client.post("/accounts/logout/", HTTP_X_CSRFTOKEN=token).status_code == 302
+
+
+def test_state_gives_a_cookie_to_a_browser_without_one(client, world):
+    signed_in(client, world["secretary"])
+    client.cookies.pop(settings.CSRF_COOKIE_NAME, None)
+    response = client.get("/offline/state/")
+    assert settings.CSRF_COOKIE_NAME in response.cookies
 
 
 def test_a_phone_keeps_only_its_own_cells_open_logs(world, session):

@@ -108,10 +108,16 @@ def state(request):
     CSRF token for a queued send, and the pages to keep. 401 when nobody is signed in."""
     if not request.user.is_authenticated:
         return JsonResponse({"user": None}, status=401)
+    token = get_token(request)
+    if settings.CSRF_COOKIE_NAME in request.COOKIES:
+        # The token is read from the cookie the browser sent, so the cookie need not be sent
+        # back. Sending it would let an answer that arrives after the user signs out and in
+        # again put back the old cookie under the new sign-in form (403 on the next post).
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
     return JsonResponse(
         {
             "user": str(request.user.pk),
-            "csrf": get_token(request),
+            "csrf": token,
             "pages": offline.pages_to_keep(request.user, timezone.localdate()),
             "lang": translation.get_language(),
         }
