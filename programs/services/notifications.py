@@ -13,6 +13,7 @@ from programs.models import (
     PushSubscription,
     UserProfile,
 )
+from programs.services.preferences import committee_row_save
 from programs.services.tokens import FormAlreadyDone, claim_form
 
 
@@ -71,21 +72,10 @@ def notification_rules_save(
     *, committee: PartyCommittee, user, values: dict, token=None
 ) -> NotificationRules:
     """Save ``committee``'s reminder day counts (one row per committee; its cells and those of
-    the committees below without their own follow them). Side effects: the row, ``updated_by``."""
-    try:
-        with transaction.atomic():
-            claim_form(token, user=user)
-            rules = NotificationRules.objects.select_for_update().filter(
-                committee=committee
-            ).first() or NotificationRules(committee=committee)
-            for name, value in values.items():
-                setattr(rules, name, value)
-            rules.updated_by = user
-            rules.full_clean()
-            rules.save()
-    except FormAlreadyDone:
-        return NotificationRules.objects.get(committee=committee)
-    return rules
+    the committees below without their own follow them). See ``committee_row_save``."""
+    return committee_row_save(
+        NotificationRules, committee=committee, user=user, values=values, token=token
+    )
 
 
 def push_subscription_save(*, user, endpoint: str, p256dh: str, auth: str, user_agent: str = ""):

@@ -33,29 +33,29 @@ def calendar_feed_reset(*, user, token=None) -> CalendarFeed:
     return feed
 
 
-def report_settings_save(
-    *, committee: PartyCommittee, user, values: dict, token=None
-) -> ReportSettings | None:
-    """Save the header and signature of ``committee``'s printed reports (one row per committee).
+def committee_row_save(model, *, committee: PartyCommittee, user, values: dict, token=None):
+    """Create or update ``committee``'s one row of ``model`` (a committee's settings:
+    ``ReportSettings``, ``NotificationRules``) from ``values``, under a row lock.
 
-    Side effects: the committee's ReportSettings created or updated, ``updated_by`` set. A
-    ``token`` already carried out changes nothing and returns the settings as they are.
+    Side effects: the row created or updated, ``updated_by`` set. A ``token`` already carried
+    out changes nothing and returns the row as it is. Two officers saving a committee's first
+    row at the same moment: the second gets a ``ValidationError`` for the form (the one-per-
+    committee constraint refused it), never a 500.
     """
     try:
         with transaction.atomic():
             claim_form(token, user=user)
-            settings_obj = ReportSettings.objects.select_for_update().filter(
+            row = model.objects.select_for_update().filter(committee=committee).first() or model(
                 committee=committee
-            ).first() or ReportSettings(committee=committee)
+            )
             for name, value in values.items():
-                setattr(settings_obj, name, value)
-            settings_obj.updated_by = user
-            settings_obj.full_clean()
-            settings_obj.save()
+                setattr(row, name, value)
+            row.updated_by = user
+            row.full_clean()
+            row.save()
     except FormAlreadyDone:
-        return ReportSettings.objects.filter(committee=committee).first()
+        return model.objects.filter(committee=committee).first()
     except IntegrityError as error:
-        # Another officer saved this committee's first settings at the same moment.
         raise ValidationError(
             _(
                 "Someone saved these settings at the same moment; nothing was saved. "
@@ -63,4 +63,14 @@ def report_settings_save(
             ),
             code="conflict",
         ) from error
-    return settings_obj
+    return row
+
+
+def report_settings_save(
+    *, committee: PartyCommittee, user, values: dict, token=None
+) -> ReportSettings | None:
+    """Save the header and signature of ``committee``'s printed reports (one row per committee;
+    see ``committee_row_save``)."""
+    return committee_row_save(
+        ReportSettings, committee=committee, user=user, values=values, token=token
+    )

@@ -5,6 +5,7 @@ committee's reminder day counts, and the Web Push subscription endpoint."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -127,11 +128,15 @@ def notification_rules(request, committee):
     )
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in NotificationRulesForm.Meta.fields}
-        services.notification_rules_save(
-            committee=committee, user=request.user, values=values, token=posted_token(request)
-        )
-        messages.success(request, _("The reminder days were saved."))
-        return redirect("programs:notification-rules", committee=committee.pk)
+        try:
+            services.notification_rules_save(
+                committee=committee, user=request.user, values=values, token=posted_token(request)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The reminder days were saved."))
+            return redirect("programs:notification-rules", committee=committee.pk)
     return render(request, "notifications/rules.html", {"form": form, "committee": committee})
 
 
