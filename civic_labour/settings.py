@@ -111,6 +111,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     sqlite_options.setdefault("timeout", 20)
     sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
 
+# Built reports and compliance grids are cached until the data they read changes
+# (programs/reports/cache.py): in the database, so every worker process and every server
+# shares them and a change seen by one is seen by all, with no other service to run.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "programs_cache",
+        "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=2000)},
+    }
+}
+# How long a cached report lives at most, should a write bypass Django (psql, a restore);
+# 0 turns the cache of reports off.
+REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=15 * 60)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -49,8 +49,14 @@ MEDIA = "media"
 # Not backed up: content types and permissions are recreated by ``migrate`` (the dump refers
 # to them by natural key), logins and django-axes' lockout logs are not worth restoring.
 EXCLUDED_APPS = {"contenttypes", "sessions", "axes"}
-# The monthly roll-ups are sums of the rows backed up: a restore recomputes them.
-EXCLUDED_MODELS = {"auth.permission", "programs.cellmonthrollup", "programs.rollupdirty"}
+# The monthly roll-ups are sums of the rows backed up: a restore recomputes them. The data
+# versions only tell cached reports apart (``reports.cache``): a restore's writes start new ones.
+EXCLUDED_MODELS = {
+    "auth.permission",
+    "programs.cellmonthrollup",
+    "programs.rollupdirty",
+    "programs.dataversion",
+}
 # Rows the migrations insert (0002_seed_work_types): a freshly migrated database has them and
 # the archive brings its own copy, so they are replaced and do not make the database "in use".
 SEEDED_MODELS = {"programs.worktype"}

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from programs.models import Attendance, Household, Member, WorkOutput, WorkType
 from programs.planning import Month
@@ -32,6 +32,15 @@ def _seeded_work_types(request):
         from django.apps import apps
 
         import_module("programs.migrations.0002_seed_work_types").seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request leaves its language active in the thread (LocaleMiddleware activates it and
+    nothing deactivates it): after an English page, the next test on the worker would build
+    spreadsheets and messages in English. Each test ends back in the default language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

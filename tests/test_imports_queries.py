@@ -44,9 +44,9 @@ def officer(client, world):
 @pytest.mark.parametrize("bad", [0, 1])
 def test_a_preview_runs_the_same_queries_for_one_row_and_forty(client, officer, bad):
     expected = QUERIES["preview", bad]
-    with pinned_queries(expected):
+    with pinned_queries(expected, cold=True):
         one = _preview(client, 1 + bad, bad=bad)  # one good row, and the bad one
-    with pinned_queries(expected):
+    with pinned_queries(expected, cold=True):
         forty = _preview(client, 40, bad=bad)
     assert len(one.context["report"].rejections) == len(forty.context["report"].rejections) == bad
     assert (one.context["report"].new, forty.context["report"].new) == (1, 40 - bad)

@@ -16,7 +16,7 @@ from .notifications import (
 from .opinions import OpinionField, OpinionStatus, VillagerOpinion
 from .organisations import Assignment, CalendarFeed, Member, PartyCell, PartyCommittee, Role
 from .reports import IssuedReport, ReportSettings, ReportText
-from .rollups import CellMonthRollup, RollupDirty
+from .rollups import CellMonthRollup, DataVersion, RollupDirty
 from .sessions import (
     Attendance,
     FormSubmission,
@@ -35,6 +35,7 @@ __all__ = [
     "CalendarFeed",
     "CellMonthRollup",
     "Commune",
+    "DataVersion",
     "DemoRecord",
     "Directive",
     "District",

@@ -117,3 +117,21 @@ class RollupDirty(models.Model):
 
     def __str__(self):
         return f"{self.cell_id} · {self.month:%m/%Y}"
+
+
+class DataVersion(models.Model):
+    """The version of the data reports read, one row per database connection: a connection
+    that writes to those tables replaces its row's token in the same transaction
+    (``reports.cache``). The rows together are the version cached reports are kept under; one
+    row per connection, so writers never wait for each other on it."""
+
+    connection_key = models.CharField(_("connection"), max_length=32, primary_key=True)
+    token = models.CharField(_("token"), max_length=32)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self):
+        return f"{self.connection_key} · {self.token}"

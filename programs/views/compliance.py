@@ -5,11 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from programs import permissions, selectors
 from programs.forms.reports import ComplianceFilterForm
 from programs.models import Directive
+from programs.reports import cache as report_cache
 
 CELLS_PER_PAGE = 50
 
@@ -30,7 +32,7 @@ def compliance(request):
     form = ComplianceFilterForm(
         request.GET, committees=committees, directives=directives, today=today
     )
-    context = {"form": form, "grid": None, "today": today}
+    context = {"form": form, "grid_body": "", "today": today}
     if form.is_valid():
         options = form.cleaned_data
         if options["committee"]:
@@ -40,18 +42,7 @@ def compliance(request):
         if committee is not None:
             if committee not in committees:
                 committees.append(committee)  # an inactive one, asked for by its id
-            grid = selectors.compliance_grid(
-                committee,
-                options["from"],
-                options["to"],
-                today=today,
-                directive=options["directive"],
-            )
-            context["grid"] = grid
-            # A province has 1,500 cells: the totals cover them all, the table shows a page.
-            context["rows_page"] = Paginator(grid.rows, CELLS_PER_PAGE).get_page(
-                request.GET.get("page")
-            )
+            context["grid_body"] = _grid_body(request, committee, options, today)
             # Show the filters as applied, defaults included.
             context["form"] = ComplianceFilterForm(
                 initial={
@@ -65,3 +56,27 @@ def compliance(request):
                 today=today,
             )
     return render(request, "compliance/grid.html", context)
+
+
+def _grid_body(request, committee, options, today) -> str:
+    """The grid's HTML: built and rendered once per committee, period, directive, day and page
+    (the query string), then kept while the data is unchanged (``reports.cache``)."""
+    directive = options["directive"]
+    parts = (committee.pk, options["from"], options["to"], today, getattr(directive, "pk", None))
+
+    def build():
+        return selectors.compliance_grid(
+            committee, options["from"], options["to"], today=today, directive=directive
+        )
+
+    def render():
+        grid = report_cache.cached("compliance-grid", parts, build)
+        context = {
+            "grid": grid,
+            "today": today,
+            # A province has 1,500 cells: the totals cover them all, the table shows a page.
+            "rows_page": Paginator(grid.rows, CELLS_PER_PAGE).get_page(request.GET.get("page")),
+        }
+        return render_to_string("compliance/includes/grid_body.html", context, request=request)
+
+    return report_cache.html("compliance-body", (parts, sorted(request.GET.lists())), render)

@@ -25,9 +25,9 @@ from programs import permissions
 from programs.forms.reports import ReportFilterForm, ReportSettingsForm, ReportTextForm
 from programs.forms.tokens import posted_token
 from programs.models import Directive, ReportSettings
+from programs.reports import cache as report_cache
 from programs.reports import document, indicators, issued, pdf
 from programs.reports.chart import month_chart
-from programs.reports.figures import build_report
 from programs.reports.periods import PeriodError, parse_period
 from programs.reports.scopes import (
     ScopeError,
@@ -40,11 +40,9 @@ from programs.reports.writers import report_response
 from programs.services import issuing, preferences
 
 
-def _read_report(request, form, today, *, language=None):
-    """The report the query string asks for, or None after adding the reasons to ``form``.
-
-    With ``language``, the labels computed while building (categories, units, levels) come
-    out in that language."""
+def _read_query(request, form, today):
+    """The scope, period and directive the query string asks for (a ``cache.ReportQuery``),
+    or None after adding the reasons to ``form``."""
     user = request.user
     scope = directive = period = None
     try:
@@ -62,21 +60,33 @@ def _read_report(request, form, today, *, language=None):
     if form.errors:
         return None
     name_for_period(scope, period)
+    return report_cache.ReportQuery(scope, period, directive, today)
+
+
+def _read_report(request, form, today, *, language=None):
+    """The report the query string asks for, or None after adding the reasons to ``form``.
+
+    With ``language``, the labels computed while building (categories, units, levels) come
+    out in that language."""
+    query = _read_query(request, form, today)
+    if query is None:
+        return None
     if language is None:
-        return build_report(scope, period, directive, today=today)
+        return query.report()
     with translation.override(language):
-        return build_report(scope, period, directive, today=today)
+        return query.report()
 
 
 def _filter_form(request):
     user = request.user
-    committees = list(permissions.committees_visible_to(user).order_by("name"))
-    directives = list(Directive.objects.order_by("-issued_on", "symbol"))
-    # Every commune the user's villages were ever in, those a reform ended included.
-    communes = list(
+    committees, directives, communes = report_cache.querysets(
+        "report-choices",
+        permissions.committees_visible_to(user).order_by("name"),
+        Directive.objects.order_by("-issued_on", "symbol"),
+        # Every commune the user's villages were ever in, those a reform ended included.
         permissions.communes_visible_to(user)
         .select_related("district", "province")
-        .order_by("name", "valid_from")
+        .order_by("name", "valid_from"),
     )
     form = ReportFilterForm(
         request.GET, committees=committees, directives=directives, communes=communes
@@ -176,7 +186,7 @@ def report(request):
     """The report page: the filters, then every figure, the trend and the comparison."""
     today = timezone.localdate()
     form = _filter_form(request)
-    result = _read_report(request, form, today)
+    query = _read_query(request, form, today)
     fmt = (request.GET.get("format") or "").strip().lower()
     if fmt and fmt != "html":
         if fmt not in EXPORT_FORMATS:
@@ -184,35 +194,48 @@ def report(request):
                 None,
                 _("Unknown format “%(format)s”: choose xlsx or csv.") % {"format": fmt[:20]},
             )
-        elif result is not None:
-            return report_response(result, fmt)
-    context = {"form": form, "report": None}
-    if result is not None:
-        query = report_query(result)
-        base = reverse("programs:reports")
-        context.update(
-            report=result,
-            query=query,
-            chart=month_chart(result.months),
-            visit_rows=_visit_rows(result),
-            subtotal_rows=[
-                (row, f"{base}?{report_query(result, committee=row.key)}")
-                for row in result.subtotals
-            ],
-            comparison=indicators.comparison_rows(result),
-            cells_page=_table_page(request, result.cells_shown, "cells_page", "report-cells"),
-            villages_page=_table_page(request, result.villages, "villages_page", "report-villages"),
-            households_page=_table_page(
-                request, result.households, "households_page", "report-households"
-            ),
-            print_url=f"{reverse('programs:report-print')}?{query}",
-            xlsx_url=f"{base}?{query}&format=xlsx",
-            csv_url=f"{base}?{query}&format=csv",
-            raw_csv_url=f"{reverse('programs:report-raw-csv')}?{query}",
-            raw_xlsx_url=f"{reverse('programs:report-raw-xlsx')}?{query}",
-            register_url=_register_url(request.user, result.scope.committee),
+        elif query is not None:
+            return report_response(query.report(), fmt)
+    body = ""
+    if query is not None and not form.errors:
+        register_url = _register_url(request.user, query.scope.committee)
+        # Everything below the filters depends on the report, the query string (the pages of
+        # its tables) and the register link only: kept as HTML while the data is unchanged,
+        # so a page read again neither sums nor renders the report again.
+        body = query.page(
+            "report-body",
+            (sorted(request.GET.lists()), register_url),
+            lambda: _render_body(request, query.report(), register_url),
         )
-    return render(request, "reports/report.html", context)
+    return render(request, "reports/report.html", {"form": form, "body": body})
+
+
+def _render_body(request, result, register_url) -> str:
+    """The report's figures, tables, trend and comparison, as HTML."""
+    query = report_query(result)
+    base = reverse("programs:reports")
+    context = {
+        "report": result,
+        "query": query,
+        "chart": month_chart(result.months),
+        "visit_rows": _visit_rows(result),
+        "subtotal_rows": [
+            (row, f"{base}?{report_query(result, committee=row.key)}") for row in result.subtotals
+        ],
+        "comparison": indicators.comparison_rows(result),
+        "cells_page": _table_page(request, result.cells_shown, "cells_page", "report-cells"),
+        "villages_page": _table_page(request, result.villages, "villages_page", "report-villages"),
+        "households_page": _table_page(
+            request, result.households, "households_page", "report-households"
+        ),
+        "print_url": f"{reverse('programs:report-print')}?{query}",
+        "xlsx_url": f"{base}?{query}&format=xlsx",
+        "csv_url": f"{base}?{query}&format=csv",
+        "raw_csv_url": f"{reverse('programs:report-raw-csv')}?{query}",
+        "raw_xlsx_url": f"{reverse('programs:report-raw-xlsx')}?{query}",
+        "register_url": register_url,
+    }
+    return render_to_string("reports/includes/report_body.html", context, request=request)
 
 
 def _register_url(user, committee) -> str:
