@@ -170,7 +170,7 @@ def test_query_count_is_the_same_for_one_and_fifty_cells(client_en, world):
     factories.world_session(world, date=SATURDAY)
     client_en.force_login(world["officer"])
     client_en.get(URL, {"month": "2031-03"})  # warm up
-    with pinned_queries(6):
+    with pinned_queries(7):
         response = client_en.get(URL, {"month": "2031-03"})
     assert len(response.context["days"][SATURDAY.day - 1].sessions) == 1
     for _n in range(50):
@@ -179,9 +179,11 @@ def test_query_count_is_the_same_for_one_and_fifty_cells(client_en, world):
         for day in (SATURDAY, SATURDAY + datetime.timedelta(days=1)):
             factories.session(cell=cell, village=village, directive=world["directive"], date=day)
     client_en.force_login(world["officer"])
-    with pinned_queries(6):
+    with pinned_queries(7):
         response = client_en.get(URL, {"month": "2031-03"})
-    assert len(response.context["days"][SATURDAY.day - 1].sessions) == 51
+    saturday = response.context["days"][SATURDAY.day - 1]
+    # The day shows its first twelve and counts the rest: only those are read.
+    assert (len(saturday.sessions), saturday.total, saturday.more) == (12, 51, 39)
 
 
 def test_a_busy_day_lists_the_first_sessions_and_links_to_the_rest(client, world):
@@ -196,6 +198,16 @@ def test_a_busy_day_lists_the_first_sessions_and_links_to_the_rest(client, world
             other_village_reason="x",
         )
     client.force_login(world["officer"])
-    html = client.get(reverse("programs:session-calendar"), {"month": "2031-03"}).content.decode()
+    response = client.get(reverse("programs:session-calendar"), {"month": "2031-03"})
+    html = response.content.decode()
     assert html.count('class="calendar__session"') == 12
     assert f"{reverse('programs:session-list')}?month=2031-03" in html
+    # The first twelve in the day's order (start time, then cell name), and the two others
+    # counted in words.
+    expected = list(
+        LabourSession.objects.filter(date=day)
+        .order_by("start_time", "cell__name", "pk")
+        .values_list("pk", flat=True)[:12]
+    )
+    assert [s.pk for s in response.context["days"][day.day - 1].sessions] == expected
+    assert "2" in _text(html.split('class="calendar__more"', 1)[1].split("</p>", 1)[0])

@@ -7,7 +7,8 @@ queries does not grow with the number of cells or sessions.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from programs import permissions
@@ -50,7 +51,9 @@ class CalendarDay:
     date: datetime.date
     is_today: bool = False
     holiday: str = ""
+    # The day's first sessions (``per_day`` of them at most) and how many the day has in all.
     sessions: list[LabourSession] = field(default_factory=list)
+    total: int = 0
 
     @property
     def is_weekend(self) -> bool:
@@ -61,14 +64,21 @@ class CalendarDay:
         """1 for Monday … 7 for Sunday: the day's column in the month grid."""
         return self.date.weekday() + 1
 
+    @property
+    def more(self) -> int:
+        """The sessions of the day not shown (the list has them all)."""
+        return self.total - len(self.sessions)
 
-def month_calendar(user, month: Month, *, today: datetime.date) -> list[CalendarDay]:
-    """Every day of ``month`` with the sessions ``user`` may see that day (one query)."""
+
+def month_calendar(user, month: Month, *, today: datetime.date, per_day: int) -> list[CalendarDay]:
+    """Every day of ``month`` with the first ``per_day`` sessions ``user`` may see that day
+    and how many there are in all (two queries). A province's weekend day has hundreds of
+    sessions: only those shown are read, numbered per day by the database."""
+    visible = permissions.sessions_visible_to(user).between(month.first, month.last)
+    order = ("date", "start_time", "cell__name", "pk")
     sessions = mark_late(
-        permissions.sessions_visible_to(user)
-        .between(month.first, month.last)
-        .select_related("cell", "village")
-        # Only what a calendar entry shows: a province's month is thousands of sessions.
+        visible.select_related("cell", "village")
+        # Only what a calendar entry shows.
         .only(
             "id",
             "date",
@@ -78,7 +88,11 @@ def month_calendar(user, month: Month, *, today: datetime.date) -> list[Calendar
             "village__name",
             "village__kind",
         )
-        .order_by("date", "start_time", "cell__name", "pk"),
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("date")], order_by=[F(f) for f in order[1:]])
+        )
+        .filter(rank__lte=per_day)
+        .order_by(*order),
         today,
     )
     holidays = public_holidays(month)
@@ -88,6 +102,8 @@ def month_calendar(user, month: Month, *, today: datetime.date) -> list[Calendar
     }
     for session in sessions:
         days[session.date].sessions.append(session)
+    for day, total in visible.order_by().values_list("date").annotate(n=Count("id")):
+        days[day].total = total
     return list(days.values())
 
 

@@ -32,23 +32,20 @@ def session_calendar(request):
                 request,
                 _("That month could not be read (write it as YYYY-MM); showing this month."),
             )
-    days = selectors.month_calendar(request.user, month, today=today)
+    # A province's calendar holds hundreds of sessions a weekend day; each day shows the first
+    # few and links to the list for the rest.
+    days = selectors.month_calendar(request.user, month, today=today, per_day=SESSIONS_PER_DAY)
     return render(
         request,
         "sessions/calendar.html",
         {
             "month": month,
             "days": days,
-            "has_sessions": any(day.sessions for day in days),
+            "has_sessions": any(day.total for day in days),
             "weekdays": Weekday.choices,
             "previous_month": month.previous(),
             "next_month": month.next(),
             "is_current_month": month == Month.of(today),
-            # A province's calendar holds hundreds of sessions a weekend day; each day shows
-            # the first few and links to the list for the rest.
-            "per_day": f":{SESSIONS_PER_DAY}",
-            "per_day_limit": SESSIONS_PER_DAY,
-            "minus_limit": -SESSIONS_PER_DAY,
         },
     )
 
