@@ -622,13 +622,13 @@ def test_the_report_on_a_directive_runs_two_more_queries_whatever_the_rows(
     client.force_login(world["officer"])
     client.get(REPORT, params)  # warm-up
     # The report page's nineteen (tests/test_report_page.py), the directive, and its tree.
-    with pinned_queries(45, cold=True):
+    with pinned_queries(51, cold=True):
         client.get(REPORT, params)
     for _n in range(30):
         cell = factories.cell(committee=world["committee"])
         village = factories.village(commune=world["commune"])
         factories.assignment(cell=cell, village=village, directive=directive_family["local"])
         _session(cell, village, directive_family["local"], D(2025, 4, 5))
-    with pinned_queries(45, cold=True):
+    with pinned_queries(51, cold=True):
         response = client.get(REPORT, params)
     assert response.context["report"].cells_counted == 32

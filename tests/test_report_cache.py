@@ -77,9 +77,10 @@ def test_a_page_read_again_is_not_built_again(client, world, params, builds):
     client.force_login(world["officer"])
     assert _held_count(client, params) == "1"
     assert len(builds) == 1
-    # Read back: the session, the user, the roles, the version, the choices, the body and
-    # the header's unread count — no figure is summed again.
-    with pinned_queries(10):
+    # Read back: the session, the user, the roles, the committees' tree, the scope, the
+    # version, the filters' choices and HTML, the body and the header's unread count — no
+    # figure is summed again.
+    with pinned_queries(11):
         assert _held_count(client, params) == "1"
     assert len(builds) == 1
 
@@ -172,3 +173,9 @@ def test_turned_off_it_builds_every_time(client, world, params, builds, settings
     client.get(URL, params)
     client.get(URL, params)
     assert len(builds) == 2
+
+
+def test_a_new_release_does_not_read_what_an_older_one_stored(world, monkeypatch):
+    before = report_cache.key("report", 1)
+    monkeypatch.setattr(report_cache, "code_version", lambda: "another release")
+    assert report_cache.key("report", 1) != before

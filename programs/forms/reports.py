@@ -58,19 +58,28 @@ class ReportFilterForm(forms.Form):
     )
     village = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    @staticmethod
+    def choices_of(committees, directives, communes) -> tuple[list, list, list]:
+        """The (value, label) choices of the committee, directive and commune lists, computed
+        once (``views.reports`` keeps them in the cache)."""
+        return (
+            [(str(c.pk), c.name) for c in committees],
+            [(str(d.pk), str(d)) for d in directives],
+            [(str(c.pk), c.label_with_context) for c in communes],
+        )
+
     def __init__(self, *args, committees, directives, communes=(), **kwargs):
+        """``committees``, ``directives``, ``communes``: (value, label) pairs (``choices_of``)."""
         super().__init__(*args, **kwargs)
         if communes:
-            self.fields["commune"].widget = forms.Select(
-                choices=[("", "—")] + [(str(c.pk), c.label_with_context) for c in communes]
-            )
+            self.fields["commune"].widget = forms.Select(choices=[("", "—"), *communes])
         else:
             self.fields["commune"].widget = forms.HiddenInput()
         self.fields["committee"].widget = forms.Select(
-            choices=[("", _("My committee"))] + [(str(c.pk), c.name) for c in committees]
+            choices=[("", _("My committee")), *committees]
         )
         self.fields["directive"].widget = forms.Select(
-            choices=[("", _("All directives"))] + [(str(d.pk), str(d)) for d in directives]
+            choices=[("", _("All directives")), *directives]
         )
         # "from" is a Python keyword, so these two are named here rather than above.
         self.fields["from"] = forms.CharField(

@@ -18,17 +18,20 @@ on the database connection (``watch_writes``), not on models or services. The ve
 before the report's own snapshot, so a report can only be newer than the version it is kept
 under, never older. Writes that do not go through Django (psql by hand, a restored dump) are
 not seen: cached reports also expire after ``REPORT_CACHE_SECONDS``, and ``migrate`` starts a
-new version (the code that reads them back may have changed).
+new version. Keys also carry a digest of the code and templates (``code_version``): a new
+release never reads back objects or HTML an older one stored.
 
 Issued reports never come from here: issuing freezes what the page showed, and the register
 keeps it (``issued``).
 """
 
 import datetime
+import functools
 import hashlib
 import re
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -225,10 +228,23 @@ def watch_writes(sender=None, connection=None, **kwargs) -> None:
         connection.execute_wrappers.append(_WriteWatcher(connection))
 
 
+@functools.cache
+def code_version() -> str:
+    """A digest of the code and templates that build and render what is cached: a new release
+    never reads back what an older one stored (its objects and HTML may differ), even if it is
+    deployed without ``migrate``."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    for path in sorted([*root.glob("programs/**/*.py"), *root.glob("templates/**/*.html")]):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def key(kind: str, *parts) -> str:
     """A cache key for ``kind`` built from ``parts`` (their reprs), the data version and the
     active language."""
-    text = repr((data_version(), translation.get_language(), parts))
+    text = repr((code_version(), data_version(), translation.get_language(), parts))
     return f"reports:{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
 
 
@@ -251,13 +267,6 @@ def html(kind: str, parts: tuple, render) -> str:
     return mark_safe(cached(kind, parts, render))
 
 
-def querysets(kind: str, *querysets) -> tuple[list, ...]:
-    """The objects of each queryset, as lists, from the cache while the data is unchanged
-    (keyed by their SQL: the choices of a user's filter form, say)."""
-    parts = tuple(_sql(queryset) for queryset in querysets)
-    return cached(kind, parts, lambda: tuple(list(queryset) for queryset in querysets))
-
-
 def _sql(queryset) -> tuple:
     """A queryset's SQL and parameters: what a filter selects, written out in full."""
     try:
@@ -265,6 +274,11 @@ def _sql(queryset) -> tuple:
     except EmptyResultSet:  # a filter that can select nothing, as Q(pk__in=[])
         return ("EMPTY",)
     return sql, tuple(map(repr, params))
+
+
+def sql_of(*querysets) -> tuple:
+    """The SQL of each queryset, as a part of a key: what they select, written out in full."""
+    return tuple(_sql(queryset) for queryset in querysets)
 
 
 @dataclass

@@ -79,8 +79,7 @@ def _read_report(request, form, today, *, language=None):
 
 def _filter_form(request):
     user = request.user
-    committees, directives, communes = report_cache.querysets(
-        "report-choices",
+    queries = (
         permissions.committees_visible_to(user).order_by("name"),
         Directive.objects.order_by("-issued_on", "symbol"),
         # Every commune the user's villages were ever in, those a reform ended included.
@@ -88,11 +87,36 @@ def _filter_form(request):
         .select_related("district", "province")
         .order_by("name", "valid_from"),
     )
+    # The choices (labels, in the user's language) are kept while the data is unchanged: the
+    # communes a province officer may report on take a pass over every session to find.
+    committees, directives, communes = report_cache.cached(
+        "report-choices",
+        report_cache.sql_of(*queries),
+        lambda: ReportFilterForm.choices_of(*queries),
+    )
     form = ReportFilterForm(
         request.GET, committees=committees, directives=directives, communes=communes
     )
     form.is_valid()  # plain text fields: always valid; the checks add their own errors
+    form.choice_lists = (committees, directives, communes)
     return form
+
+
+def _filter_form_html(request, form) -> str:
+    """The filters as HTML: kept for the query string and the user's choices when the query
+    was read without an error (the usual case), rendered each time otherwise."""
+
+    def render():
+        action = reverse("programs:reports")
+        return render_to_string(
+            "reports/includes/filter_form.html", {"form": form, "action": action}, request
+        )
+
+    if form.errors:
+        return render()
+    return report_cache.html(
+        "report-filters", (form.choice_lists, sorted(request.GET.lists())), render
+    )
 
 
 def report_query(report, *, committee=None) -> str:
@@ -207,7 +231,11 @@ def report(request):
             (sorted(request.GET.lists()), register_url),
             lambda: _render_body(request, query.report(), register_url),
         )
-    return render(request, "reports/report.html", {"form": form, "body": body})
+    return render(
+        request,
+        "reports/report.html",
+        {"form": form, "filters": _filter_form_html(request, form), "body": body},
+    )
 
 
 def _render_body(request, result, register_url) -> str:
