@@ -179,3 +179,22 @@ def test_a_new_release_does_not_read_what_an_older_one_stored(world, monkeypatch
     before = report_cache.key("report", 1)
     monkeypatch.setattr(report_cache, "code_version", lambda: "another release")
     assert report_cache.key("report", 1) != before
+
+
+def test_the_calendar_is_read_back_until_a_session_changes(client, world):
+    first = factories.world_session(world, date=D(2031, 3, 8))
+    client.force_login(world["officer"])
+    calendar = reverse("programs:session-calendar")
+    assert first.get_absolute_url() in client.get(calendar, {"month": "2031-03"}).content.decode()
+    # Read back: session, user, roles, the committees' tree, version, the days' HTML, the
+    # header's unread count.
+    with pinned_queries(7):
+        client.get(calendar, {"month": "2031-03"})
+    second = factories.world_session(world, date=D(2031, 3, 15))
+    page = client.get(calendar, {"month": "2031-03"}).content.decode()
+    assert first.get_absolute_url() in page and second.get_absolute_url() in page
+    # The other cell's secretary sees other sessions: not this calendar.
+    client.force_login(world["secretary2"])
+    assert (
+        first.get_absolute_url() not in client.get(calendar, {"month": "2031-03"}).content.decode()
+    )

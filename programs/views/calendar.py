@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -12,6 +13,7 @@ from programs import permissions, selectors
 from programs.forms.filters import SessionFilterForm
 from programs.models import LabourSession, Weekday
 from programs.planning import Month
+from programs.reports import cache as report_cache
 
 SESSIONS_PER_PAGE = 50
 SESSIONS_PER_DAY = 12
@@ -32,22 +34,38 @@ def session_calendar(request):
                 request,
                 _("That month could not be read (write it as YYYY-MM); showing this month."),
             )
-    # A province's calendar holds hundreds of sessions a weekend day; each day shows the first
-    # few and links to the list for the rest.
-    days = selectors.month_calendar(request.user, month, today=today, per_day=SESSIONS_PER_DAY)
     return render(
         request,
         "sessions/calendar.html",
         {
             "month": month,
-            "days": days,
-            "has_sessions": any(day.total for day in days),
-            "weekdays": Weekday.choices,
+            "days_html": _days_html(request, month, today),
             "previous_month": month.previous(),
             "next_month": month.next(),
             "is_current_month": month == Month.of(today),
         },
     )
+
+
+def _days_html(request, month, today) -> str:
+    """The month's days as HTML: the same for every user who sees the same sessions, kept
+    while the data is unchanged (``reports.cache``)."""
+
+    def render():
+        # A province's calendar holds hundreds of sessions a weekend day; each day shows the
+        # first few and links to the list for the rest.
+        days = selectors.month_calendar(request.user, month, today=today, per_day=SESSIONS_PER_DAY)
+        context = {
+            "month": month,
+            "days": days,
+            "has_sessions": any(day.total for day in days),
+            "weekdays": Weekday.choices,
+        }
+        return render_to_string("sessions/includes/calendar_days.html", context, request)
+
+    visible = permissions.sessions_visible_to(request.user)
+    parts = (report_cache.sql_of(visible), str(month), today)
+    return report_cache.html("calendar-days", parts, render)
 
 
 @login_required
