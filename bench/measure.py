@@ -119,6 +119,7 @@ def page_paths(detail_id: int, log_id: int, today: datetime.date) -> dict[str, s
 
 def measure_pages(officer, paths: dict[str, str], repeat: int) -> dict:
     """Queries, response bytes, status and in-process time of each page for ``officer``."""
+    from django.core.cache import cache
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -139,12 +140,21 @@ def measure_pages(officer, paths: dict[str, str], repeat: int) -> dict:
             started = time.perf_counter()
             client.get(path)
             times.append(time.perf_counter() - started)
+        # The same request with the cache emptied first: what the first reader after a change
+        # waits for (reports, grids and calendar months are kept until the data changes).
+        cold = []
+        for _run in range(repeat):
+            cache.clear()
+            started = time.perf_counter()
+            client.get(path)
+            cold.append(time.perf_counter() - started)
         results[name] = {
             "path": path,
             "status": response.status_code,
             "queries": len(queries),
             "bytes": len(response.content),
             "inprocess_ms": round(1000 * statistics.median(times), 1),
+            "cold_ms": round(1000 * statistics.median(cold), 1),
             "slowest_queries": sorted(
                 ({"ms": round(1000 * float(q["time"]), 1), "sql": q["sql"][:300]} for q in queries),
                 key=lambda q: -q["ms"],
