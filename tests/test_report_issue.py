@@ -15,7 +15,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from programs.models import IssuedReport, LabourSession, PartyCommittee, ReportText
+from programs.models import (
+    IssuedReport,
+    LabourSession,
+    PartyCommittee,
+    ReportSettings,
+    ReportText,
+)
 from programs.reports import document, pdf
 from programs.services import issuing
 from tests import factories
@@ -99,6 +105,45 @@ def test_district_committee_document_signs_for_the_standing_committee(client, wo
     client.post(f"{PRINT}?{_query(world)}", {"signer_on_behalf": "TM. BAN THƯỜNG VỤ"})
     page = client.get(f"{PRINT}?{_query(world)}").content.decode()
     assert '<p class="party-doc__on-behalf">TM. BAN THƯỜNG VỤ</p>' in page
+
+
+def test_a_cells_own_report_goes_out_under_the_cell(client, world):
+    """A secretary prints their cell's report as the cell issues it: under the party
+    organisation the committee leads, signed for the cell, numbered in the cell's register,
+    sent to the committee; the committee's saved header and signer are not the cell's."""
+    _confirmed(world, timezone.localdate().replace(day=1))
+    committee = world["committee"]
+    ReportSettings.objects.create(
+        committee=committee, superior_body="ĐẢNG BỘ HUYỆN", signer_name="Ma Thị Hạnh"
+    )
+    client.force_login(world["secretary"])
+    page = _document(client.get(PRINT, {"cell": world["cell"].pk}))
+    assert '<p class="party-doc__superior">ĐẢNG BỘ CƠ QUAN CHÍNH QUYỀN HUYỆN</p>' in page
+    assert '<p class="party-doc__committee">CHI BỘ VĂN PHÒNG</p>' in page
+    assert "-BC/CB" in page and "-BC/ĐU" not in page
+    assert '<p class="party-doc__on-behalf">T/M CHI BỘ</p>' in page
+    assert "Ma Thị Hạnh" not in page
+    text = _flat(page)
+    assert "- Đảng ủy Cơ quan Chính quyền huyện (để báo cáo), - Lưu Chi bộ." in text
+    assert "Lưu VP" not in text
+    # The committee's own report keeps the committee's header.
+    client.force_login(world["officer"])
+    page = _document(client.get(f"{PRINT}?{_query(world)}"))
+    assert '<p class="party-doc__committee">ĐẢNG ỦY CƠ QUAN CHÍNH QUYỀN HUYỆN</p>' in page
+    assert "Ma Thị Hạnh" in page
+
+
+def test_a_cells_report_is_not_issued_in_the_committees_register(client, world):
+    _confirmed(world, timezone.localdate().replace(day=1))
+    client.force_login(world["officer"])
+    url = f"{PRINT}?cell={world['cell'].pk}"
+    page = client.get(url).content.decode()
+    assert 'value="issue"' not in page
+    assert "only a committee’s report is issued" in page
+    response = client.post(url, {"action": "issue", "shortcomings": "", "proposals": ""})
+    assert response.status_code == 302 and response["Location"].startswith(url)
+    assert not IssuedReport.objects.exists()
+    assert "only a committee’s report is issued" in client.get(url).content.decode()
 
 
 # --- "Lưu VP." -----------------------------------------------------------------------------

@@ -159,6 +159,10 @@ _BODY_PREFIXES = (
 _ON_BEHALF = {"TU": "T/M BAN THƯỜNG VỤ", "HU": "T/M BAN THƯỜNG VỤ"}
 _ON_BEHALF_DEFAULT = "T/M ĐẢNG ỦY"
 SIGNER_TITLE = "BÍ THƯ"
+# A party cell's own report (Hướng dẫn 36-HD/VPTW): under the party organisation its committee
+# leads, signed for the cell by its secretary, numbered in the cell's register ("…-BC/CB").
+CELL_ON_BEHALF = "T/M CHI BỘ"
+CELL_ABBREVIATION = "CB"
 
 
 def _fold(text: str) -> str:
@@ -194,6 +198,21 @@ def header_defaults(committee) -> dict[str, str]:
 _LUU = re.compile(r"^[-–•\s]*lưu\b", re.IGNORECASE)
 
 
+def cell_header(cell) -> dict[str, str]:
+    """The header and signature of a party cell's own report: the party organisation its
+    committee leads above the cell's name, "T/M CHI BỘ" and "BÍ THƯ"; it goes to the
+    committee, and a copy stays with the cell."""
+    committee = cell.committee
+    return {
+        "superior_body": party_body_of(committee),
+        "issuer": cell.name,
+        "abbreviation": CELL_ABBREVIATION,
+        "signer_on_behalf": CELL_ON_BEHALF,
+        "signer_title": SIGNER_TITLE,
+        "recipients": [f"{committee.name} (để báo cáo)", "Lưu Chi bộ"],
+    }
+
+
 def recipient_lines(lines: list[str]) -> list[str]:
     """The "Nơi nhận:" list as printed: each line "- …," and the last "- ….", with "Lưu VP."
     added unless the office already wrote a "Lưu …" line of its own."""
@@ -217,6 +236,22 @@ def document_context(
     superior = settings_obj.superior_body.strip() or defaults["superior_body"]
     issuer = committee.name if committee is not None else report.scope.label
     abbreviation = committee.abbreviation if committee is not None else "ĐU"
+    signer = {
+        "signer_on_behalf": settings_obj.signer_on_behalf.strip() or defaults["signer_on_behalf"],
+        "signer_title": settings_obj.signer_title.strip() or defaults["signer_title"],
+        "signer_name": settings_obj.signer_name,
+    }
+    recipients = settings_obj.recipient_lines
+    if report.scope.kind == "cell":
+        # The cell's own report: the committee's saved header and signer are the committee's.
+        cell = cell_header(report.scope.obj)
+        superior, issuer, abbreviation = cell["superior_body"], cell["issuer"], cell["abbreviation"]
+        signer = {
+            "signer_on_behalf": cell["signer_on_behalf"],
+            "signer_title": cell["signer_title"],
+            "signer_name": "",
+        }
+        recipients = cell["recipients"]
     texts = texts or {}
     return {
         "report": report,
@@ -238,9 +273,8 @@ def document_context(
         "opinions_sentence": opinions.sentence(report),
         "comparison": comparison_rows(report),
         "settings": settings_obj,
-        "signer_on_behalf": settings_obj.signer_on_behalf.strip() or defaults["signer_on_behalf"],
-        "signer_title": settings_obj.signer_title.strip() or defaults["signer_title"],
-        "recipients": recipient_lines(settings_obj.recipient_lines),
+        **signer,
+        "recipients": recipient_lines(recipients),
     }
 
 

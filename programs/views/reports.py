@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from programs import permissions
@@ -391,6 +392,9 @@ def _print_post(request, result, committee, settings_obj, text_obj, today):
     response, or the (settings form, text form) to show again with their errors."""
     action = request.POST.get("action", "settings")
     print_url = f"{reverse('programs:report-print')}?{report_query(result)}"
+    if action == "issue" and not _may_issue(result):
+        messages.error(request, CELL_NOT_ISSUED)
+        return redirect(print_url)
     if action == "issue":
         outcome = _issue(request, result, committee, settings_obj, today, text_obj)
         if not isinstance(outcome, ReportTextForm):
@@ -401,6 +405,18 @@ def _print_post(request, result, committee, settings_obj, text_obj, today):
         return redirect(print_url) if text_form is None else (None, text_form)
     settings_form = _save_settings(request, committee, settings_obj)
     return redirect(print_url) if settings_form is None else (settings_form, None)
+
+
+# A cell's own report goes out under the cell's name and its own register ("…-BC/CB"), which
+# the application does not keep: the committee's register numbers the committee's reports.
+CELL_NOT_ISSUED = gettext_lazy(
+    "A party cell’s report is printed and signed by the cell; only a committee’s report is "
+    "issued with the committee’s number."
+)
+
+
+def _may_issue(result) -> bool:
+    return result.scope.kind != "cell"
 
 
 # Long: one page with three forms (the header settings, the typed sections III.1 and III.2,
@@ -461,6 +477,8 @@ def report_print(request):
         document=document_html,
         settings_form=settings_form if can_save else None,
         text_form=text_form if can_save else None,
+        may_issue=_may_issue(result),
+        cell_not_issued=CELL_NOT_ISSUED,
         register_url=register_url,
         issued_here=issued.issued_for(committee, query) if register_url else [],
         query=query,
