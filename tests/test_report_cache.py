@@ -3,6 +3,7 @@ again is not built again; any write to the data a report reads â€” by any path â
 read the new figures; what differs between users, languages and pages is never shared."""
 
 import datetime
+import hashlib
 
 import pytest
 from django.apps import apps
@@ -198,3 +199,28 @@ def test_the_calendar_is_read_back_until_a_session_changes(client, world):
     assert (
         first.get_absolute_url() not in client.get(calendar, {"month": "2031-03"}).content.decode()
     )
+
+
+def test_emptying_the_versions_never_gives_back_the_first_version(world):
+    """A flush empties every table, the versions too: an empty table is how the database
+    began, a version pages may already be cached under. The watcher sets a token of its own."""
+    first = hashlib.sha256(repr([]).encode()).hexdigest()
+    DataVersion.objects.all().delete()
+    assert DataVersion.objects.count() == 1
+    assert report_cache.data_version() != first
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {report_cache.VERSION_TABLE}")
+    assert report_cache.data_version() != first
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ('DELETE FROM "programs_dataversion"', True),
+        ('TRUNCATE "programs_village", "programs_dataversion"', True),
+        ('INSERT INTO "programs_dataversion" VALUES (%s)', False),
+        ('DELETE FROM "programs_village"', False),
+    ],
+)
+def test_which_statements_erase_the_versions(sql, expected):
+    assert report_cache.erases_versions(sql) is expected

@@ -109,6 +109,12 @@ def writes_report_table(sql: str) -> bool:
     return False
 
 
+def erases_versions(sql: str) -> bool:
+    """Whether ``sql`` deletes or truncates the data versions (a ``flush``)."""
+    head = sql.lstrip()[:11].upper()
+    return head.startswith(("DELETE", "TRUNCATE")) and VERSION_TABLE in sql
+
+
 def data_version() -> str:
     """The current data version (every connection's token); read it before building what is
     cached under it, outside the snapshot the building reads. Read once per request (a
@@ -145,10 +151,19 @@ class _WriteWatcher:
         self.read_since_replaced = False
         # The commit hook of the latest replacement (``_replaced``).
         self.marker = None
+        # Set while the watcher runs its own statements.
+        self.busy = False
 
     def __call__(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        if isinstance(sql, str) and writes_report_table(sql):
+        if self.busy or not isinstance(sql, str):
+            return result
+        if erases_versions(sql):
+            # The versions emptied (``flush``): an empty table is how the database began, a
+            # version that may already key cached pages. A token of ours sets it apart.
+            self.version = None
+            self.replace_token()
+        elif writes_report_table(sql):
             self.version = None
             # Again after a read of the version in this transaction: what this connection
             # reads next must not match what it cached before its own write.
@@ -169,21 +184,25 @@ class _WriteWatcher:
         if not self._table_ready():
             return  # migrating, before the table exists: nothing can have been cached
         token = uuid.uuid4().hex
-        with connection.cursor() as cursor:
-            # An upsert both databases understand; the row is this connection's alone.
-            cursor.execute(
-                f"INSERT INTO {VERSION_TABLE} (connection_key, token, changed_at) "
-                "VALUES (%s, %s, %s) ON CONFLICT (connection_key) "
-                "DO UPDATE SET token = excluded.token, changed_at = excluded.changed_at",
-                [self.connection_key, token, timezone.now()],
-            )
-            if not self.pruned:
-                # Rows of connections gone for a week: dropping one changes the version too.
-                self.pruned = True
+        self.busy = True  # our own statements are not watched
+        try:
+            with connection.cursor() as cursor:
+                # An upsert both databases understand; the row is this connection's alone.
                 cursor.execute(
-                    f"DELETE FROM {VERSION_TABLE} WHERE changed_at < %s",
-                    [timezone.now() - datetime.timedelta(days=7)],
+                    f"INSERT INTO {VERSION_TABLE} (connection_key, token, changed_at) "
+                    "VALUES (%s, %s, %s) ON CONFLICT (connection_key) "
+                    "DO UPDATE SET token = excluded.token, changed_at = excluded.changed_at",
+                    [self.connection_key, token, timezone.now()],
                 )
+                if not self.pruned:
+                    # Rows of connections gone for a week: dropping one changes the version.
+                    self.pruned = True
+                    cursor.execute(
+                        f"DELETE FROM {VERSION_TABLE} WHERE changed_at < %s",
+                        [timezone.now() - datetime.timedelta(days=7)],
+                    )
+        finally:
+            self.busy = False
         self.read_since_replaced = False
         if connection.in_atomic_block:
             # Run at commit, it does nothing: its presence in the hooks is what counts.
