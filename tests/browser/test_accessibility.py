@@ -26,18 +26,12 @@ from programs.planning import Month
 from programs.reports import news as composer
 from programs.selectors.news import news_sources
 from programs.services import news as news_services
+from tests.browser.conftest import WCAG_AA
 
 from .test_phone_layout import DEMO_USERS, PHONE, phone_layout_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Only violations are read: axe then reports no node lists for the passed and inapplicable
-# rules (what the library's default options ask, which passing options replaces), and the
-# walk's axe runs take half the time. Violations are reported in full as before.
-WCAG_AA = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 WIDTHS = [1280, 360]
 LANGUAGES = ["vi", "en"]
 
