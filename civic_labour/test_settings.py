@@ -62,3 +62,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # commit (transactional tests, browser tests, the flush after each) does not wait for
     # the write-ahead log to reach the disk.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+    # Django's backend, with a faster flush after each transactional test (see there).
+    DATABASES["default"]["ENGINE"] = "civic_labour.test_postgresql"  # noqa: F405
