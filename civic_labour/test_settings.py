@@ -56,3 +56,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SITE_URL = "http://testserver"
 VAPID_PUBLIC_KEY = ""
 VAPID_PRIVATE_KEY = ""
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # As SQLite's synchronous = OFF above: a test database need not survive a crash, so a
+    # commit (transactional tests, browser tests, the flush after each) does not wait for
+    # the write-ahead log to reach the disk.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+    # Django's backend, with a faster flush after each transactional test (see there).
+    DATABASES["default"]["ENGINE"] = "civic_labour.test_postgresql"  # noqa: F405

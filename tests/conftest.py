@@ -26,6 +26,11 @@ def _seeded_work_types(request):
     if transactional or (marker is None and "db" not in request.fixturenames):
         return
     request.getfixturevalue("db")
+    _seed_work_types()
+
+
+def _seed_work_types():
+    """The migrations' work types, put back if a flush removed them."""
     if not WorkType.objects.exists():
         from importlib import import_module
 
@@ -112,6 +117,9 @@ def demo_loaded_in_a_transaction(django_db_blocker, media_root, *args, debug=Fal
     outer = transaction.atomic()
     with django_db_blocker.unblock():
         outer.__enter__()
+        # Module fixtures are set up before the function-scoped seeding above: after a
+        # transactional test's flush, the demo would find no work types.
+        _seed_work_types()
         with override_settings(MEDIA_ROOT=media_root, DEBUG=debug):
             output = demo_world.load(*args, **options)
     try:

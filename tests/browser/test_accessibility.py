@@ -26,12 +26,12 @@ from programs.planning import Month
 from programs.reports import news as composer
 from programs.selectors.news import news_sources
 from programs.services import news as news_services
+from tests.browser.conftest import WCAG_AA
 
 from .test_phone_layout import DEMO_USERS, PHONE, phone_layout_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 WIDTHS = [1280, 360]
 LANGUAGES = ["vi", "en"]
 

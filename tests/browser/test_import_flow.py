@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from programs.models import LabourSession, Member
+from tests.browser.conftest import WCAG_AA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CELL = "Chi bộ Văn phòng HĐND-UBND huyện"
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 @pytest.fixture
