@@ -199,6 +199,8 @@ def test_unknown_format_is_a_message(client, world):
     response = _page(client, world["officer"], format="docx")
     assert response.status_code == 200
     assert "Unknown format “docx”" in _errors(_text(response))
+    # The report asked for is still shown under the message.
+    assert '<h2 class="report__title">Đảng ủy Cơ quan Chính quyền huyện</h2>' in _text(response)
 
 
 # --- who sees what ------------------------------------------------------------------------

@@ -222,7 +222,8 @@ def report(request):
         elif query is not None:
             return report_response(query.report(), fmt)
     body = ""
-    if query is not None and not form.errors:
+    # An unknown format is a message above the report, which is still shown.
+    if query is not None:
         register_url = _register_url(request.user, query.scope.committee)
         # Everything below the filters depends on the report, the query string (the pages of
         # its tables) and the register link only: kept as HTML while the data is unchanged,
