@@ -32,7 +32,7 @@ def compliance(request):
     form = ComplianceFilterForm(
         request.GET, committees=committees, directives=directives, today=today
     )
-    context = {"form": form, "grid_body": "", "today": today}
+    context = {"form": form, "grid_body": ""}
     if form.is_valid():
         options = form.cleaned_data
         if options["committee"]:
@@ -73,7 +73,6 @@ def _grid_body(request, committee, options, today) -> str:
         grid = report_cache.cached("compliance-grid", parts, build)
         context = {
             "grid": grid,
-            "today": today,
             # A province has 1,500 cells: the totals cover them all, the table shows a page.
             "rows_page": Paginator(grid.rows, CELLS_PER_PAGE).get_page(request.GET.get("page")),
         }
