@@ -1,8 +1,10 @@
-"""The demo loader: idempotent, guarded by DEBUG, keeping what people entered (what it loads:
-tests/test_demo_contents.py; the logins it prints: tests/test_demo_logins.py)."""
+"""The demo loader: idempotent, keeping what people entered (what it loads:
+tests/test_demo_contents.py; the logins it prints: tests/test_demo_logins.py; its guard on an
+empty database: tests/test_demo_guard.py)."""
 
 import datetime
 import itertools
+import shutil
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -11,7 +13,6 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError
 from django.db.models import Count
 from django.utils import timezone
 from PIL import Image
@@ -34,6 +35,7 @@ from programs.photos import process_upload
 from programs.planning import Month, public_holidays
 from programs.services import logbook
 from programs.services.sessions import session_create
+from tests.conftest import demo_loaded_in_a_transaction
 from tests.demo import AGENCY_CELLS, _schedule, demo_load, load
 
 
@@ -46,6 +48,23 @@ def demo_settings(settings, tmp_path):
     return settings
 
 
+@pytest.fixture(scope="module")
+def _first_load(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The first load, which most tests here start from: once per module, in a transaction
+    rolled back after the module (as the ``demo`` fixture in tests/conftest.py). A load takes
+    two seconds; each test then loads again, which is what it tests."""
+    media_root = tmp_path_factory.mktemp("demo-media")
+    with demo_loaded_in_a_transaction(django_db_blocker, media_root, debug=True):
+        yield media_root
+
+
+@pytest.fixture
+def loaded(_first_load, db, demo_settings):
+    """The demo as a first ``load_demo`` today leaves it: its rows (rolled back after the test
+    with its savepoint) and a copy of its photos in the test's own media folder."""
+    shutil.copytree(_first_load, demo_settings.MEDIA_ROOT, dirs_exist_ok=True)
+
+
 def row_counts() -> dict[str, int]:
     counts = {
         model._meta.label: model.objects.count()
@@ -56,8 +75,7 @@ def row_counts() -> dict[str, int]:
     return counts
 
 
-def test_loading_twice_leaves_the_same_rows(db):
-    load()
+def test_loading_twice_leaves_the_same_rows(loaded):
     first = row_counts()
     first_sessions = set(LabourSession.objects.values_list("pk", "cell_id", "date", "status"))
     load()
@@ -69,9 +87,8 @@ def test_loading_twice_leaves_the_same_rows(db):
     assert first["programs.Role"] == 5
 
 
-def test_loading_in_another_month_replaces_sessions_instead_of_adding(db):
+def test_loading_in_another_month_replaces_sessions_instead_of_adding(loaded):
     today = timezone.localdate()
-    demo_load(today=today)
     first = row_counts()
     demo_load(today=today + datetime.timedelta(days=45))
     later = row_counts()
@@ -82,18 +99,6 @@ def test_loading_in_another_month_replaces_sessions_instead_of_adding(db):
     assert row_counts() == first
     # The article's photos were regenerated for the new session and the old files removed.
     assert all(photo.image.storage.exists(photo.image.name) for photo in Photo.objects.all())
-
-
-def test_refuses_with_debug_off_unless_forced(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="--force"):
-        load()
-    assert not get_user_model().objects.exists()
-    assert not LabourSession.objects.exists()
-
-    output = load("--force")
-    assert "Demo loaded:" in output
-    assert LabourSession.objects.held().exists()
 
 
 # --- A re-run keeps what people entered ---------------------------------------------------------
@@ -163,10 +168,9 @@ def _overlaps(assignments) -> list:
     ]
 
 
-def test_a_rerun_keeps_everything_people_entered(db):
+def test_a_rerun_keeps_everything_people_entered(loaded):
     today = timezone.localdate()
     later = today + datetime.timedelta(days=31)
-    demo_load(today=today)
     User = get_user_model()
     officer = User.objects.get(username="officer")
     secretary = User.objects.get(username="secretary")
@@ -321,10 +325,9 @@ def test_a_rerun_keeps_everything_people_entered(db):
     assert article.session.date < later and article.image.storage.exists(article.image.name)
 
 
-def test_loading_twice_in_a_row_changes_nothing(db):
+def test_loading_twice_in_a_row_changes_nothing(loaded):
     today = timezone.localdate()
     later = today + datetime.timedelta(days=40)
-    demo_load(today=today)
     demo_load(today=later)
     counts, stamps = row_counts(), _timestamps()
     demo_load(today=later)
@@ -332,17 +335,15 @@ def test_loading_twice_in_a_row_changes_nothing(db):
     assert _timestamps() == stamps
 
 
-def test_a_demo_row_people_deleted_is_made_again(db):
-    demo_load()
+def test_a_demo_row_people_deleted_is_made_again(loaded):
     household = Household.objects.get(head_name="Ma Thị Hoa")
     household.delete()
     demo_load()
     assert Household.objects.filter(head_name="Ma Thị Hoa").count() == 1
 
 
-def test_rows_of_a_loader_without_marks_are_taken_over_not_doubled(db):
+def test_rows_of_a_loader_without_marks_are_taken_over_not_doubled(loaded):
     today = timezone.localdate()
-    demo_load(today=today)
     counts = row_counts()
     DemoRecord.objects.all().delete()  # as left by the loader before the marks
     demo_load(today=today)
@@ -355,8 +356,7 @@ def test_rows_of_a_loader_without_marks_are_taken_over_not_doubled(db):
         assert later[label] == counts[label], label
 
 
-def test_the_demo_gives_way_to_an_assignment_people_made(db):
-    demo_load()
+def test_the_demo_gives_way_to_an_assignment_people_made(loaded):
     cell = PartyCell.objects.get(name=AGENCY_CELLS[3]["name"])
     demo_assignment = Assignment.objects.open().get(cell=cell)
     directive = demo_assignment.directive
@@ -383,9 +383,8 @@ def test_the_demo_gives_way_to_an_assignment_people_made(db):
     assert f"assignment of {cell} ends on 31/12/2023" in result.summary()
 
 
-def test_the_summary_names_what_people_changed_and_where_the_demo_gave_way(db):
+def test_the_summary_names_what_people_changed_and_where_the_demo_gave_way(loaded):
     today = timezone.localdate()
-    demo_load(today=today)
     village = Village.objects.get(name="Chẩu Quân")
     village.name = "Chẩu Quân (mới)"
     village.save()
