@@ -10,6 +10,7 @@ import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from PIL import Image
 from playwright.sync_api import expect
@@ -451,6 +452,31 @@ def test_signing_out_removes_the_persons_drafts_and_kept_pages(phone, live_serve
     assert f"civic-pages-{user_id}" not in caches
     # Only the static files and the offline page, the same for everyone, stay.
     assert all(name.startswith("civic-static-") for name in caches)
+
+
+def test_signing_out_of_the_admin_site_removes_them_too(phone, live_server, log_in, world):
+    """An officer or administrator who logged on this browser and leaves from the admin site
+    leaves nothing behind either (static/js/admin-sign-out.js)."""
+    secretary = world["secretary"]
+    secretary.is_staff = True  # may open the admin site (its index, with nothing to change)
+    secretary.save(update_fields=["is_staff"])
+    url = _log_url(live_server, world["session"])
+    page = phone.open()
+    log_in(page, "secretary", "pw")
+    page.goto(url)
+    _wait_until_kept(page, url)
+    page.fill("#id_notes", "Chưa gửi")
+    expect(page.locator("[data-log-status]")).to_contain_text("Đã lưu trên máy lúc")
+    assert _drafts(page, secretary.pk) == 1
+
+    page.goto(f"{live_server.url}/{settings.ADMIN_URL}")
+    with page.expect_navigation():
+        page.locator("#logout-form button[type=submit]").click()
+    assert not Session.objects.exists()
+    # The admin's "logged out" page loads none of the app's scripts: look from the sign-in page.
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert _drafts(page, secretary.pk) == 0
+    assert f"civic-pages-{secretary.pk}" not in page.evaluate("caches.keys()")
 
 
 def test_an_opinion_row_added_in_place_survives_a_reload(phone, live_server, log_in, world):
