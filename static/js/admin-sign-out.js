@@ -14,17 +14,7 @@
     if (!form || !user || !sync || !window.indexedDB) {
       return; // the sign-out works as before, only without the clean-up
     }
-    form.addEventListener("submit", function (event) {
-      if (form.dataset.forgotten) {
-        return;
-      }
-      event.preventDefault();
-      var done = function () {
-        form.dataset.forgotten = "1";
-        form.submit();
-      };
-      sync.forgetUser(user).then(done, done);
-    });
+    sync.forgetBeforeSubmit(form, user);
   }
 
   if (document.readyState === "loading") {

@@ -174,18 +174,11 @@
   }
 
   function forgetOnSignOut() {
+    if (!sync) {
+      return; // the sign-out works as before, only without the clean-up
+    }
     document.querySelectorAll("form[data-sign-out]").forEach(function (form) {
-      form.addEventListener("submit", function (event) {
-        if (!user || form.dataset.forgotten) {
-          return;
-        }
-        event.preventDefault();
-        var done = function () {
-          form.dataset.forgotten = "1";
-          form.submit();
-        };
-        sync.forgetUser(user).then(done, done);
-      });
+      sync.forgetBeforeSubmit(form, user);
     });
   }
 

@@ -99,6 +99,22 @@
       });
   }
 
+  // A sign-out form (the app's header, the admin site's "Log out") that first removes the
+  // person from this browser, then is sent; sent all the same if the clean-up fails.
+  function forgetBeforeSubmit(form, user) {
+    form.addEventListener("submit", function (event) {
+      if (!user || form.dataset.forgotten) {
+        return;
+      }
+      event.preventDefault();
+      var done = function () {
+        form.dataset.forgotten = "1";
+        form.submit();
+      };
+      forgetUser(user).then(done, done);
+    });
+  }
+
   function fieldValue(record, name) {
     for (var i = 0; i < record.fields.length; i += 1) {
       if (record.fields[i][0] === name) {
@@ -346,6 +362,7 @@
     exclusively: exclusively,
     fieldValue: fieldValue,
     flush: flush,
+    forgetBeforeSubmit: forgetBeforeSubmit,
     forgetUser: forgetUser,
     getDraft: getDraft,
     getMeta: getMeta,

@@ -433,16 +433,22 @@ def test_find_and_add_a_row_work_in_place(phone, live_server, log_in, world):
     expect(page.locator(f"#id_came_{other.pk}")).to_be_checked()
 
 
-def test_signing_out_removes_the_persons_drafts_and_kept_pages(phone, live_server, log_in, world):
+def _a_draft_and_kept_pages(phone, live_server, log_in, world):
+    """The secretary's phone, signed in, with the log form kept and a draft typed in it."""
     url = _log_url(live_server, world["session"])
-    user_id = world["secretary"].pk
     page = phone.open()
     log_in(page, "secretary", "pw")
     page.goto(url)
     _wait_until_kept(page, url)
     page.fill("#id_notes", "Chưa gửi")
     expect(page.locator("[data-log-status]")).to_contain_text("Đã lưu trên máy lúc")
-    assert _drafts(page, user_id) == 1
+    assert _drafts(page, world["secretary"].pk) == 1
+    return page
+
+
+def test_signing_out_removes_the_persons_drafts_and_kept_pages(phone, live_server, log_in, world):
+    user_id = world["secretary"].pk
+    page = _a_draft_and_kept_pages(phone, live_server, log_in, world)
 
     page.get_by_text("Trình đơn").click()  # the header's menu, on a phone
     with page.expect_navigation():
@@ -460,14 +466,7 @@ def test_signing_out_of_the_admin_site_removes_them_too(phone, live_server, log_
     secretary = world["secretary"]
     secretary.is_staff = True  # may open the admin site (its index, with nothing to change)
     secretary.save(update_fields=["is_staff"])
-    url = _log_url(live_server, world["session"])
-    page = phone.open()
-    log_in(page, "secretary", "pw")
-    page.goto(url)
-    _wait_until_kept(page, url)
-    page.fill("#id_notes", "Chưa gửi")
-    expect(page.locator("[data-log-status]")).to_contain_text("Đã lưu trên máy lúc")
-    assert _drafts(page, secretary.pk) == 1
+    page = _a_draft_and_kept_pages(phone, live_server, log_in, world)
 
     page.goto(f"{live_server.url}/{settings.ADMIN_URL}")
     with page.expect_navigation():
