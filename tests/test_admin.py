@@ -143,6 +143,18 @@ def test_admin_site_header(admin_client):
         )
 
 
+def test_admin_pages_carry_the_apps_icon_and_the_sign_out_clean_up(admin_client):
+    """The icon (else the browser asks for /favicon.ico: a 404 in the console), and for a
+    signed-in person the scripts that clear the phone at "Log out" (admin-sign-out.js)."""
+    response = admin_client.get(reverse("admin:index"))
+    index, user = response.content.decode(), response.wsgi_request.user
+    assert 'rel="icon"' in index
+    assert "js/sync-core.js" in index
+    assert f'data-user="{user.pk}"' in index
+    # "Log out" ends on the app's sign-in page, which has the icon and clears nobody.
+    assert admin_client.post(reverse("admin:logout")).url == reverse("login")
+
+
 def _search(client, model, term):
     response = client.get(_url(model, "changelist"), {"q": term})
     assert response.status_code == 200
