@@ -95,9 +95,9 @@ TEMPLATES = [
     },
 ]
 
-# Forms render with the templates above (templates/django/forms/ stands in for a few of
-# Django's widget templates), with the most common widgets and the label written in Python:
-# the same HTML at a tenth of the cost (a log page renders ninety widgets; see there).
+# Forms render with the templates above, with the most common widgets and the label written
+# in Python: the same HTML at a tenth of the cost (a log page renders ninety widgets; see
+# programs/forms/renderer.py).
 FORM_RENDERER = "programs.forms.renderer.FormRenderer"
 
 WSGI_APPLICATION = "civic_labour.wsgi.application"

@@ -7,9 +7,9 @@ page's time (about 4 ms a widget, with its variable lookups, filters and context
 Python a tenth of it. The HTML is Django's own, character for character
 (tests/test_form_templates.py compares every widget kind with Django's templates); anything
 else — radios, checkboxes in a list, file inputs, a select with options of another template —
-is rendered from its template as before, so is a widget whose template the project overrides
-(templates/django/forms/ stands in for Django's input, select and label templates with the
-same HTML and is what ``PYTHON_WIDGETS`` must agree with).
+is rendered from its template as before. templates/django/forms/widgets/input.html stands in
+for Django's with the same HTML and no include per attribute list, for the radio and checkbox
+options that include it.
 """
 
 from types import SimpleNamespace
