@@ -1,8 +1,10 @@
 """Browser tests: the system Chromium driven by Playwright against pytest-django's live server.
 
-Chromium is not downloaded by Playwright; the distribution's package is used (``chromium`` on
-Debian/Ubuntu), or the binary named by CHROMIUM_PATH. Without one these tests are skipped, except
-where CIVIC_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
+Chromium is not downloaded by Playwright; the distribution's package is used, or the binary named
+by CHROMIUM_PATH. Its headless shell (Debian's ``chromium-headless-shell``, the same Blink without
+the browser's window code) is preferred where installed: the walks take about a fifth less time
+than in the full ``chromium``, which is used otherwise. Without either these tests are skipped,
+except where CIVIC_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
 """
 
 import os
@@ -36,16 +38,20 @@ WCAG_AA = {
     "resultTypes": ["violations"],
 }
 MISSING_BROWSER = (
-    "Chromium not found: install the 'chromium' package or set CHROMIUM_PATH; "
-    "CI sets CIVIC_REQUIRE_BROWSER=1"
+    "Chromium not found: install the 'chromium-headless-shell' or 'chromium' package or set "
+    "CHROMIUM_PATH; CI sets CIVIC_REQUIRE_BROWSER=1"
 )
 
 
-def _chromium_path() -> str | None:
+def chromium_path() -> str | None:
     configured = os.environ.get("CHROMIUM_PATH")
     if configured:
         return configured if os.path.exists(configured) else None
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    return (
+        shutil.which("chromium-headless-shell")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
 
 
 def _browser_required() -> bool:
@@ -54,7 +60,7 @@ def _browser_required() -> bool:
 
 @pytest.fixture(scope="session")
 def browser():
-    executable = _chromium_path()
+    executable = chromium_path()
     if executable is None:
         if _browser_required():
             pytest.fail(MISSING_BROWSER)
