@@ -1,5 +1,6 @@
 """Every page passes axe-core's WCAG 2.1 A/AA rules at desktop and phone widths, in Vietnamese
-and in English, with no errors in the browser console. At the phone width (360 × 740) the same
+and in English (colour contrast in Vietnamese only: the colours are the same in both), with no
+errors in the browser console. At the phone width (360 × 740) the same
 walk checks the phone layout of each page it loads (``phone_layout_problems``: fits the
 width, a short header), and of every other demo user's overview."""
 
@@ -148,11 +149,18 @@ def _inbox_rows(session):
     )
 
 
-def _check(page, label):
+# Colour contrast is a property of the style sheet, which both languages share: the Vietnamese
+# walk checks it on every page at both widths, and the English walk, where it would find the
+# same colours on the same elements, leaves it out (it is about three quarters of axe's time).
+WITHOUT_CONTRAST = {**WCAG_AA, "rules": {"color-contrast": {"enabled": False}}}
+
+
+def _check(page, label, language):
     # axe-core is put in the page here, where it is run: an init script of the context would
     # evaluate its 500 kB on every page the walk opens, those it only looks at too.
     page.evaluate(AXE_SCRIPT)
-    results = page.evaluate("options => axe.run(document, options)", WCAG_AA)
+    options = WCAG_AA if language == "vi" else WITHOUT_CONTRAST
+    results = page.evaluate("options => axe.run(document, options)", options)
     problems = [
         f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
         for v in results["violations"]
@@ -224,7 +232,7 @@ def test_every_page_passes_axe(browser, live_server, language, width):
             if not own:
                 continue  # an overview visited for the phone layout only
             try:
-                _check(page, label)
+                _check(page, label, language)
             except AssertionError as error:
                 failures.append(str(error))
             if errors:
