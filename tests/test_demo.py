@@ -1,6 +1,6 @@
-"""The demo loader: idempotent, keeping what people entered (what it loads:
-tests/test_demo_contents.py; the logins it prints: tests/test_demo_logins.py; its guard on an
-empty database: tests/test_demo_guard.py)."""
+"""The demo loader: idempotent, keeping what people entered, and the logins it prints (what it
+loads: tests/test_demo_contents.py; its guard on an empty database:
+tests/test_demo_guard.py)."""
 
 import datetime
 import itertools
@@ -36,7 +36,7 @@ from programs.planning import Month, public_holidays
 from programs.services import logbook
 from programs.services.sessions import session_create
 from tests.conftest import demo_loaded_in_a_transaction
-from tests.demo import AGENCY_CELLS, _schedule, demo_load, load
+from tests.demo import AGENCY_CELLS, DEMO_USERS, _schedule, demo_load, load
 
 
 @pytest.fixture(autouse=True)
@@ -48,21 +48,50 @@ def demo_settings(settings, tmp_path):
     return settings
 
 
+PASSWORD = "s3cret-demo"
+
+
 @pytest.fixture(scope="module")
 def _first_load(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The first load, which most tests here start from: once per module, in a transaction
-    rolled back after the module (as the ``demo`` fixture in tests/conftest.py). A load takes
-    two seconds; each test then loads again, which is what it tests."""
+    """The first load, which most tests here start from, with ``--password``: once per module,
+    in a transaction rolled back after the module (as the ``demo`` fixture in
+    tests/conftest.py). A load takes two seconds; each test then loads again, which is what it
+    tests. Yields the media folder and what the command printed."""
     media_root = tmp_path_factory.mktemp("demo-media")
-    with demo_loaded_in_a_transaction(django_db_blocker, media_root, debug=True):
-        yield media_root
+    first = demo_loaded_in_a_transaction(
+        django_db_blocker, media_root, "--password", PASSWORD, debug=True
+    )
+    with first as output:
+        yield media_root, output
 
 
 @pytest.fixture
 def loaded(_first_load, db, demo_settings):
-    """The demo as a first ``load_demo`` today leaves it: its rows (rolled back after the test
-    with its savepoint) and a copy of its photos in the test's own media folder."""
-    shutil.copytree(_first_load, demo_settings.MEDIA_ROOT, dirs_exist_ok=True)
+    """The demo as a first ``load_demo --password s3cret-demo`` today leaves it: its rows
+    (rolled back after the test with its savepoint) and a copy of its photos in the test's own
+    media folder. What the command printed."""
+    media_root, output = _first_load
+    shutil.copytree(media_root, demo_settings.MEDIA_ROOT, dirs_exist_ok=True)
+    return output
+
+
+# --- The logins it prints -------------------------------------------------------------------
+
+
+def test_prints_a_summary_and_the_logins(loaded):
+    lines = loaded.splitlines()
+    assert lines[0].startswith("Demo loaded:")
+    for username in DEMO_USERS:
+        assert any(line.split()[0] == username and PASSWORD in line for line in lines[1:])
+
+
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_demo_users_can_log_in_with_the_given_password(loaded, client, username):
+    assert client.login(username=username, password=PASSWORD)
+    assert not client.login(username=username, password="demo")
+
+
+# --- Loading again --------------------------------------------------------------------------
 
 
 def row_counts() -> dict[str, int]:

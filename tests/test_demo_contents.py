@@ -1,12 +1,15 @@
 """What the demo loads (``load_demo``): true to the source article, with the users, roles and
-sign-off states a visitor needs. These tests only read the demo: it is loaded once for the
-module (the ``demo`` fixture)."""
+sign-off states a visitor needs, and a news item of the article's session that reads like the
+article (issue 15). These tests only read the demo: it is loaded once for the module (the
+``demo`` fixture)."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import (
@@ -15,12 +18,14 @@ from programs.models import (
     Household,
     LabourSession,
     PartyCell,
+    Photo,
     Role,
     Village,
     Weekday,
     WorkOutput,
 )
 from tests.demo import DEMO_USERS
+from tests.http import consume, signed_in
 
 
 @pytest.fixture(autouse=True)
@@ -204,3 +209,41 @@ def test_villagers_opinions_of_every_status_count_in_the_report(demo):
     period = parse_period({"period": "custom", "from": start, "to": today.isoformat()}, today)
     report = build_report(scope, period, today=today, with_previous=False)
     assert report.opinions.received > report.opinions.resolved > 0
+
+
+# --- The news item of the article session (issue 15) ----------------------------------------
+
+
+def _article_session():
+    return Photo.objects.filter(caption__startswith="Cán bộ, đảng viên").latest("pk").session
+
+
+def test_the_demo_marks_only_ong_thinhs_household_publishable(demo):
+    assert list(Household.objects.filter(publishable=True).values_list("head_name", flat=True)) == [
+        "Quan Văn Thính"
+    ]
+
+
+def test_the_draft_of_the_article_session_names_what_the_article_names(client, demo):
+    session = _article_session()
+    signed_in(client, get_user_model().objects.get(username="officer"))
+    response = client.get(reverse("programs:session-news", args=[session.pk]))
+    shown = response.context["page"].shown
+    text = "\n".join([shown["headline"], shown["lead"], shown["body"]])
+    assert "Đảng ủy Cơ quan Chính quyền huyện" in shown["headline"]
+    assert "các thôn Phiêng Luông, Nà Coóc và Chẩu Quân" in shown["headline"]
+    assert "Đảng ủy xã Bình An" in shown["lead"]
+    assert "Đề án số 02-ĐA/TU ngày 23/05/2021" in shown["lead"]
+    assert "Kế hoạch số 54-KH/HU" in shown["lead"]
+    assert "kênh mương bê tông đúc sẵn (250 m)" in text
+    assert "đổ bê tông nền nhà" in text
+    assert "Quan Văn Thính" in text
+    # Three cells' confirmed logs of the same Saturday, the article's session first.
+    assert len(response.context["page"].coverage.sessions) == 3
+    assert response.context["page"].coverage.sessions[0] == session.pk
+    # The two article photos, captions as figure captions.
+    captions = [figure.caption for figure in response.context["page"].facts.figures]
+    assert any("kênh mương" in caption for caption in captions)
+    docx = consume(client.get(reverse("programs:session-news", args=[session.pk]) + "?format=docx"))
+    assert docx[:2] == b"PK"
+    assert not re.search("Hoàng Văn Thắng", text)  # the first cell's secretary is not named

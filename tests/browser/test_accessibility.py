@@ -197,15 +197,24 @@ def _context(browser, live_server, username, language, width):
     return context
 
 
-# One test per width and language: four shorter tests share out between the workers of a
-# parallel run (pytest-xdist) better than two long ones.
-@pytest.mark.parametrize("width", WIDTHS)
+# One test per language, both widths: the demo is loaded and its pages prepared once for
+# both. The walks run in the middle of a parallel run (pytest-django puts the tests that
+# commit after the others, and a few short ones come after them), where a long test leaves
+# no core idle.
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_page_passes_axe(browser, live_server, language, width):
+def test_every_page_passes_axe(browser, live_server, language):
     """At 360 px also: every page fits a phone and its header is short (the phone layout's
     checks, tests/browser/test_phone_layout.py, made on the page already loaded for axe)."""
     call_command("load_demo", password="demo", force=True)
     pages = _pages()
+    failures = []
+    for width in WIDTHS:
+        failures += _walk(browser, live_server, pages, language, width)
+    assert failures == [], "\n".join(failures)
+
+
+def _walk(browser, live_server, pages, language, width) -> list[str]:
+    """What is wrong with the pages at ``width`` in ``language``."""
     failures = []
     # The phone walk adds the demo users without pages of their own here: their overview.
     users = (None, *DEMO_USERS) if width == PHONE["width"] else (None, "officer", "secretary")
@@ -239,4 +248,4 @@ def test_every_page_passes_axe(browser, live_server, language, width):
                 failures.append(f"{label}: console errors {errors}")
                 errors.clear()
         context.close()
-    assert failures == [], "\n".join(failures)
+    return failures
