@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .base import FoldedNameModel, TimeStampedModel
+from .base import ChecksInOneQuery, FoldedNameModel, TimeStampedModel
 
 
 class Weekday(models.IntegerChoices):
@@ -35,7 +35,7 @@ def mask_to_weekdays(mask: int) -> list[int]:
     return [day for day in Weekday.values if mask & (1 << day)]
 
 
-class Directive(FoldedNameModel, TimeStampedModel):
+class Directive(ChecksInOneQuery, FoldedNameModel, TimeStampedModel):
     class Kind(models.TextChoices):
         SCHEME = "DA", _("scheme (Đề án)")
         PLAN = "KH", _("plan (Kế hoạch)")

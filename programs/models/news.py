@@ -5,10 +5,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .base import ChecksInOneQuery
 from .sessions import LabourSession, Photo
 
 
-class NewsDraft(models.Model):
+class NewsDraft(ChecksInOneQuery, models.Model):
     """The edited news item of a session (its "anchor"), possibly covering several sessions of
     the same month and committee, with the photos chosen for it.
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.text import vn_date
 
-from .base import TimeStampedModel
+from .base import ChecksInOneQuery, TimeStampedModel
 from .geography import Village
 from .sessions import LabourSession
 
@@ -50,7 +50,7 @@ class OpinionQuerySet(models.QuerySet):
         )
 
 
-class VillagerOpinion(TimeStampedModel):
+class VillagerOpinion(ChecksInOneQuery, TimeStampedModel):
     """One opinion or request villagers raised at a session, and how it was followed up.
 
     Written with the session's log (``services.logbook``); once the log is confirmed, its

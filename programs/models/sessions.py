@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.text import vn_date, vn_datetime
 
-from .base import TimeStampedModel
+from .base import ChecksInOneQuery, TimeStampedModel
 from .directives import Directive
 from .geography import Household, Village
 from .organisations import Member, PartyCell
@@ -59,7 +59,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(date__gte=start, date__lte=end)
 
 
-class LabourSession(TimeStampedModel):
+class LabourSession(ChecksInOneQuery, TimeStampedModel):
     """One cell's labour session with the people of a village (buổi lao động)."""
 
     class Status(models.TextChoices):
@@ -394,7 +394,7 @@ class WorkType(TimeStampedModel):
         return self.name
 
 
-class WorkOutput(models.Model):
+class WorkOutput(ChecksInOneQuery, models.Model):
     """A measurable piece of work done at a session (phần việc thực hiện)."""
 
     session = models.ForeignKey(
