@@ -293,6 +293,30 @@ def test_validation_messages_in_vietnamese(client, world, session, url, members,
     assert not Attendance.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-3", "Giá trị phải lớn hơn hoặc bằng 0."),
+        ("20000", "Giá trị phải nhỏ hơn hoặc bằng 10000."),
+    ],
+)
+def test_limit_messages_in_our_vietnamese(
+    client, world, session, url, members, canal, value, message
+):
+    """Django's own Vietnamese writes these with a space before the full stop (" 0 .")."""
+    signed_in(client, world["secretary"])
+    client.cookies.load({"django_language": "vi"})
+    data = _fill(browser_data(client.get(url)), members, canal, action="draft")
+    data["unlisted_villagers"] = value
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert " ." not in page
+    session.refresh_from_db()
+    assert session.version == 1
+
+
 def test_unticked_person_keeps_no_workdays_error(client, world, session, url, members, canal):
     signed_in(client, world["secretary"])
     data = _fill(browser_data(client.get(url)), members, canal, action="draft")
