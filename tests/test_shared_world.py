@@ -1,6 +1,6 @@
-"""The world a module's tests share (``world`` in tests/conftest.py): made once per module in a
-transaction, each test with its own copy of the objects and its own savepoint, and out of sight
-of the tests that do not ask for it."""
+"""The world a module's tests share (``world`` in tests/conftest.py), and the report dataset made
+in it: made once per module in a transaction, each test with its own copy of the objects and
+its own savepoint, and out of sight of the tests that do not ask for them."""
 
 import pytest
 from django.db import connection
@@ -33,6 +33,12 @@ def test_what_another_test_changes_in_the_world_is_its_own(world):
 def test_the_world_is_there_for_the_tests_that_ask(world):
     assert PartyCommittee.objects.filter(pk=world["committee"].pk).exists()
     assert PartyCell.objects.filter(committee=world["committee"]).count() == 2
+
+
+def test_the_report_dataset_is_made_with_the_worlds_objects(world, report_dataset):
+    assert report_dataset["cell"] is world["cell"]
+    assert report_dataset["cells"][0] is world["cell"]
+    assert PartyCell.objects.count() == len(report_dataset["cells"]) == 8
 
 
 def test_a_test_of_the_module_without_the_world_sees_none_of_it(db):
