@@ -132,7 +132,7 @@ def _report_dataset_in_a_transaction(_world_in_a_transaction, django_db_blocker)
     transaction: a quarter of a second saved per test on PostgreSQL."""
     world = _world_in_a_transaction
     if not world.is_open:
-        yield world  # closed already: each test makes its own
+        yield None  # closed already: each test makes its own
         return
     shared = _Shared(
         REPORT_DATASET_ONCE_PER_MODULE, django_db_blocker, lambda: _report_rows(world.made)
@@ -153,11 +153,13 @@ def pytest_runtest_setup(item):
         _Shared.open_now[-1].close()
 
 
+# pytest-django's fixtures for tests whose writes are committed.
+COMMITTING = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
 def _uses_the_database(item) -> bool:
-    database = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
-    return item.get_closest_marker("django_db") is not None or bool(
-        database & set(item.fixturenames)
-    )
+    names = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool({"db", *COMMITTING} & names)
 
 
 def _commits(item) -> bool:
@@ -168,8 +170,7 @@ def _commits(item) -> bool:
         marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
     ):
         return True
-    committing = {"transactional_db", "live_server", "django_db_reset_sequences"}
-    return bool(committing & set(getattr(item, "fixturenames", ())))
+    return bool(COMMITTING & set(getattr(item, "fixturenames", ())))
 
 
 def _make_world():
@@ -307,7 +308,7 @@ def report_dataset(request, world):
     copied objects (``world["cell"]`` is ``report_dataset["cell"]``)."""
     if REPORT_DATASET_ONCE_PER_MODULE in request.fixturenames:
         shared = request.getfixturevalue(REPORT_DATASET_ONCE_PER_MODULE)
-        if shared.is_open and shared.name == REPORT_DATASET_ONCE_PER_MODULE:
+        if shared is not None and shared.is_open:
             memo = request.node.stash.setdefault(_COPIES, {})
             return copy.deepcopy(shared.made, memo)
     return _report_rows(world)

@@ -155,8 +155,8 @@ FORMS = (
     gettext_noop("Constraint “%(name)s” is violated."),
     gettext_noop("%(model)s instance with %(field)s %(value)r is not a valid choice."),
     gettext_noop("Ensure this value is a multiple of step size %(limit_value)s."),
-    # Django's own Vietnamese leaves a space before the full stop ("bằng với 0 ."): a cell
-    # secretary meets these two on the log form.
+    # Django's own Vietnamese leaves a space before the full stop in these four ("bằng với
+    # 0 ."); a cell secretary meets the first two on the log form.
     gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
     gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
     gettext_noop("Please correct the duplicate data for %(field)s."),
