@@ -15,6 +15,7 @@ class ProgramsConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
+        from programs import checks  # noqa: F401 - registers the system checks
         from programs.reports.cache import forget_cached, request_edge, watch_writes
 
         connection_created.connect(watch_writes, dispatch_uid="programs.reports.cache")

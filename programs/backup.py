@@ -268,9 +268,17 @@ def _snapshot():
 
 
 def _latest_applied_migrations() -> dict[str, str]:
-    # Django numbers migration names (0001_…, 0002_…), so the greatest name is the latest.
+    """Per app, the latest applied migration that is on disk. Django numbers migration names
+    (0001_…, 0002_…), so the greatest name is the latest. A squashed migration's replaced
+    names stay recorded as applied after their files are gone (0008_data_versions, say), and
+    would outrank a later migration numbered 0003: they are left out, or a restore into code
+    without that later migration would pass the check."""
+    on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    applied = set(MigrationRecorder(connection).applied_migrations())
+    current = applied & on_disk
+    apps_on_disk = {app_label for app_label, _ in current}
     latest = {}
-    for app_label, name in MigrationRecorder(connection).applied_migrations():
+    for app_label, name in current | {key for key in applied if key[0] not in apps_on_disk}:
         latest[app_label] = max(name, latest.get(app_label, name))
     return dict(sorted(latest.items()))
 

@@ -4,7 +4,6 @@ cancellations and village renames; and a report reads the same figures from them
 raw rows."""
 
 import datetime
-import importlib
 import io
 import random
 from collections import defaultdict
@@ -323,29 +322,6 @@ def test_triggers_drop_and_come_back(db):
     assert _trigger_names() == set()
     rollup_triggers.create_triggers(Editor())
     assert _trigger_names() == set(rollup_triggers.trigger_names(connection.vendor))
-
-
-def test_the_migration_lists_the_months_of_confirmed_logs_for_a_rebuild(world):
-    """0005 leaves the roll-ups to ``rebuild_rollups`` (reports read those months raw until
-    then) instead of calling today's service, which later model changes could break."""
-    migration = importlib.import_module("programs.migrations.0005_monthly_rollups")
-    confirmed = factories.world_session(
-        world,
-        date=datetime.date(2026, 3, 7),
-        status="held",
-        log_status="confirmed",
-        log_confirmed_at=datetime.datetime(2026, 3, 8, tzinfo=datetime.UTC),
-    )
-    factories.world_session(world, date=datetime.date(2026, 4, 4))  # planned: not listed
-    RollupDirty.objects.all().delete()
-
-    migration.mark_confirmed_months(None, Editor())
-    assert set(RollupDirty.objects.values_list("cell_id", "month")) == {
-        (confirmed.cell_id, datetime.date(2026, 3, 1))
-    }
-    rollups.rollup_rebuild()
-    assert not RollupDirty.objects.exists()
-    assert_rollups_right()
 
 
 def _statements(queries) -> list[str]:

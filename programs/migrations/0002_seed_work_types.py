@@ -31,6 +31,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("programs", "0001_initial")]
+    dependencies = [("programs", "0001_squashed_0008_data_versions")]
 
     operations = [migrations.RunPython(seed, unseed)]

@@ -1,19 +1,28 @@
-"""The schema of the programs app: the models' tables, and one rule the models cannot declare.
+"""The schema of the programs app: the models' tables, and three things the models cannot
+declare, made by the last operations.
 
-The periods of one cell's assignments under one directive may not overlap. On PostgreSQL the
-database itself refuses an overlap, whatever path writes it (admin, shell, import, two requests
-at once): an exclusion constraint over the cell, the directive and the period (btree_gist lets
-the integer columns take part in the GiST index). It does not fit in ``Assignment.Meta``
-because SQLite has no such constraint, so ``makemigrations`` does not see it. SQLite relies on
-``Assignment.clean()`` alone: triggers would do there, but Django rebuilds an SQLite table for
-most later alterations and the triggers would vanish with the old table.
+- The periods of one cell's assignments under one directive may not overlap. On PostgreSQL the
+  database itself refuses an overlap, whatever path writes it (admin, shell, import, two
+  requests at once): an exclusion constraint over the cell, the directive and the period
+  (btree_gist lets the integer columns take part in the GiST index). It does not fit in
+  ``Assignment.Meta`` because SQLite has no such constraint, so ``makemigrations`` does not see
+  it. SQLite relies on ``Assignment.clean()`` alone: triggers would do there, but Django
+  rebuilds an SQLite table for most later alterations and the triggers would vanish with the
+  old table. The check is deferred to the end of the transaction: the cell's admin page saves
+  its rows one after the other (newest first), so closing the old assignment and moving the new
+  one's start in one save passes through a moment where the two overlap. Only the committed
+  result counts.
+- The triggers that list a (cell, month) in ``RollupDirty`` when a confirmed session, its
+  attendance or its village's former names change (``programs.rollup_triggers``; a later
+  migration that alters those tables must drop and recreate them, as that module says).
+- The table of the database cache (``settings.CACHES``), so that ``migrate`` is the only
+  install step.
 
-The check is deferred to the end of the transaction: the cell's admin page saves its rows one
-after the other (newest first), so closing the old assignment and moving the new one's start in
-one save passes through a moment where the two overlap. Only the committed result counts.
-
-(The migrations up to 2026-12 were squashed into this one before any production database
-existed.)
+The migrations up to 5 December 2026 were squashed into this one (the work types stay in
+``0002_seed_work_types``) before any production database existed. ``replaces`` keeps a database
+migrated by them, and their backups, working. A database that an older checkout left partway
+through them is refused by the check in ``programs.checks``: Django cannot use this migration
+for it, and would otherwise see nothing to do.
 """
 
 import datetime
@@ -25,8 +34,10 @@ import programs.models.organisations
 import programs.models.sessions
 from decimal import Decimal
 from django.conf import settings
+from django.core.management import call_command
 from django.db import migrations, models
 
+from programs import rollup_triggers
 
 NO_OVERLAP = "assignment_no_overlap"
 
@@ -49,8 +60,33 @@ def remove_no_overlap(apps, schema_editor):
         )
 
 
+def create_triggers(apps, schema_editor):
+    rollup_triggers.create_triggers(schema_editor)
+
+
+def drop_triggers(apps, schema_editor):
+    rollup_triggers.drop_triggers(schema_editor)
+
+
+def create_cache_table(apps, schema_editor):
+    # An existing table is left as it is.
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+
+
 class Migration(migrations.Migration):
     initial = True
+
+    # The migrations this one squashed: a database migrated by them is up to date, and a
+    # backup whose manifest names the last of them restores (programs.backup).
+    replaces = [
+        ("programs", "0001_initial"),
+        ("programs", "0003_issued_reports"),
+        ("programs", "0004_villager_opinions"),
+        ("programs", "0005_monthly_rollups"),
+        ("programs", "0006_notifications"),
+        ("programs", "0007_news_drafts"),
+        ("programs", "0008_data_versions"),
+    ]
 
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
@@ -58,6 +94,23 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.CreateModel(
+            name="DataVersion",
+            fields=[
+                (
+                    "connection_key",
+                    models.CharField(
+                        max_length=32, primary_key=True, serialize=False, verbose_name="connection"
+                    ),
+                ),
+                ("token", models.CharField(max_length=32, verbose_name="token")),
+                ("changed_at", models.DateTimeField(verbose_name="changed at")),
+            ],
+            options={
+                "verbose_name": "data version",
+                "verbose_name_plural": "data versions",
+            },
+        ),
         migrations.CreateModel(
             name="District",
             fields=[
@@ -817,6 +870,76 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "attendance",
             },
         ),
+        migrations.CreateModel(
+            name="NotificationPreference",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("session_reminder", "Reminder of a coming session"),
+                            ("session_created", "A session was planned"),
+                            ("session_moved", "A session was moved"),
+                            ("session_postponed", "A session was postponed"),
+                            ("session_cancelled", "A session was cancelled"),
+                            ("log_late", "A session's log is late"),
+                            ("log_late_escalated", "A cell's log is a week late"),
+                            ("log_submitted", "A log waits for confirmation"),
+                            ("log_returned", "A log was returned for correction"),
+                            ("log_confirmed", "A log was confirmed"),
+                            ("month_idle_cells", "Cells that held nothing last month"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "e-mail"),
+                            ("inapp", "in the application"),
+                            ("webpush", "phone notification"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="on")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preferences",
+                        to="programs.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "notification preference",
+                "verbose_name_plural": "notification preferences",
+            },
+        ),
         migrations.AddField(
             model_name="member",
             name="cell",
@@ -916,6 +1039,277 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.CreateModel(
+            name="NotificationRules",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "remind_days_before",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(60),
+                        ],
+                        verbose_name="first reminder, days before the session",
+                    ),
+                ),
+                (
+                    "remind_again_days_before",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(60),
+                        ],
+                        verbose_name="second reminder, days before the session (in the morning)",
+                    ),
+                ),
+                (
+                    "late_log_days",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(60),
+                        ],
+                        verbose_name="remind the secretary when no log, days after the session",
+                    ),
+                ),
+                (
+                    "escalate_days",
+                    models.PositiveSmallIntegerField(
+                        default=7,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(60),
+                        ],
+                        verbose_name="tell the officers when still no log, days after the session",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_rules",
+                        to="programs.partycommittee",
+                        verbose_name="party committee",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "reminder settings",
+                "verbose_name_plural": "reminder settings",
+            },
+        ),
+        migrations.CreateModel(
+            name="Notification",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=255, unique=True, verbose_name="key")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("session_reminder", "Reminder of a coming session"),
+                            ("session_created", "A session was planned"),
+                            ("session_moved", "A session was moved"),
+                            ("session_postponed", "A session was postponed"),
+                            ("session_cancelled", "A session was cancelled"),
+                            ("log_late", "A session's log is late"),
+                            ("log_late_escalated", "A cell's log is a week late"),
+                            ("log_submitted", "A log waits for confirmation"),
+                            ("log_returned", "A log was returned for correction"),
+                            ("log_confirmed", "A log was confirmed"),
+                            ("month_idle_cells", "Cells that held nothing last month"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "e-mail"),
+                            ("inapp", "in the application"),
+                            ("webpush", "phone notification"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=254, verbose_name="address")),
+                (
+                    "language",
+                    models.CharField(default="vi", max_length=10, verbose_name="language"),
+                ),
+                ("context", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                ("due_at", models.DateTimeField(verbose_name="due")),
+                (
+                    "expires_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="not sent after"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting"),
+                            ("sending", "being sent"),
+                            ("sent", "sent"),
+                            ("failed", "failed"),
+                            ("skipped", "not sent"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("next_attempt_at", models.DateTimeField(verbose_name="next attempt")),
+                (
+                    "claimed_by",
+                    models.CharField(blank=True, max_length=64, verbose_name="claimed by"),
+                ),
+                (
+                    "claimed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="claimed at"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("subject", models.CharField(blank=True, max_length=300, verbose_name="subject")),
+                ("body", models.TextField(blank=True, verbose_name="message")),
+                ("link", models.CharField(blank=True, max_length=500, verbose_name="link")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read at")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "recipient_member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="programs.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "recipient_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="programs.laboursession",
+                        verbose_name="labour session",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="programs.partycommittee",
+                        verbose_name="party committee",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-due_at", "-id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="IssuedReport",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("number", models.PositiveIntegerField(verbose_name="number")),
+                (
+                    "abbreviation",
+                    models.CharField(max_length=20, verbose_name="document abbreviation"),
+                ),
+                ("summary", models.CharField(max_length=500, verbose_name="summary")),
+                ("query", models.CharField(max_length=300, verbose_name="report")),
+                ("issued_on", models.DateField(verbose_name="issued on")),
+                ("issued_at", models.DateTimeField(auto_now_add=True, verbose_name="issued at")),
+                ("shortcomings", models.TextField(blank=True, verbose_name="shortcomings (III.1)")),
+                (
+                    "proposals",
+                    models.TextField(
+                        blank=True, verbose_name="proposals and recommendations (III.2)"
+                    ),
+                ),
+                ("document_html", models.TextField(verbose_name="document")),
+                ("figures", models.JSONField(default=dict, verbose_name="figures")),
+                ("pdf", models.BinaryField(blank=True, default=b"", verbose_name="PDF")),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="issued by",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issued_reports",
+                        to="programs.partycommittee",
+                        verbose_name="party committee",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "issued report",
+                "verbose_name_plural": "issued reports",
+                "ordering": ["committee", "-year", "-number"],
+            },
+        ),
+        migrations.CreateModel(
             name="Photo",
             fields=[
                 (
@@ -975,6 +1369,101 @@ class Migration(migrations.Migration):
                 "verbose_name": "photo",
                 "verbose_name_plural": "photos",
                 "ordering": ["created_at"],
+            },
+        ),
+        migrations.CreateModel(
+            name="NewsDraft",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("vi", "Vietnamese"), ("en", "English")],
+                        default="vi",
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                ("headline", models.CharField(max_length=300, verbose_name="headline")),
+                ("lead", models.TextField(max_length=2000, verbose_name="lead")),
+                ("body", models.TextField(max_length=20000, verbose_name="body")),
+                ("edited_at", models.DateTimeField(verbose_name="edited at")),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "share_token",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=64,
+                        null=True,
+                        unique=True,
+                        verbose_name="share address",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                (
+                    "edited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="edited by",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
+                (
+                    "session",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="news_draft",
+                        to="programs.laboursession",
+                        verbose_name="labour session",
+                    ),
+                ),
+                (
+                    "sessions",
+                    models.ManyToManyField(
+                        related_name="+",
+                        to="programs.laboursession",
+                        verbose_name="sessions covered",
+                    ),
+                ),
+                (
+                    "photos",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="programs.photo",
+                        verbose_name="photos chosen",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "news draft",
+                "verbose_name_plural": "news drafts",
             },
         ),
         migrations.CreateModel(
@@ -1060,6 +1549,41 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.CreateModel(
+            name="PushSubscription",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "endpoint",
+                    models.URLField(max_length=1000, unique=True, verbose_name="endpoint"),
+                ),
+                ("p256dh", models.CharField(max_length=200, verbose_name="public key")),
+                ("auth", models.CharField(max_length=100, verbose_name="authentication secret")),
+                (
+                    "user_agent",
+                    models.CharField(blank=True, max_length=300, verbose_name="browser"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="push_subscriptions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "push subscription",
+                "verbose_name_plural": "push subscriptions",
+            },
+        ),
+        migrations.CreateModel(
             name="ReportSettings",
             fields=[
                 (
@@ -1098,17 +1622,12 @@ class Migration(migrations.Migration):
                 (
                     "signer_on_behalf",
                     models.CharField(
-                        blank=True,
-                        default="T/M ĐẢNG ỦY",
-                        max_length=100,
-                        verbose_name="signing on behalf of",
+                        blank=True, max_length=100, verbose_name="signing on behalf of"
                     ),
                 ),
                 (
                     "signer_title",
-                    models.CharField(
-                        blank=True, default="BÍ THƯ", max_length=100, verbose_name="signer's title"
-                    ),
+                    models.CharField(blank=True, max_length=100, verbose_name="signer's title"),
                 ),
                 (
                     "signer_name",
@@ -1147,6 +1666,50 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "report settings",
                 "verbose_name_plural": "report settings",
+            },
+        ),
+        migrations.CreateModel(
+            name="ReportText",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("query", models.CharField(max_length=300, verbose_name="report")),
+                ("shortcomings", models.TextField(blank=True, verbose_name="shortcomings (III.1)")),
+                (
+                    "proposals",
+                    models.TextField(
+                        blank=True, verbose_name="proposals and recommendations (III.2)"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_texts",
+                        to="programs.partycommittee",
+                        verbose_name="party committee",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "report text",
+                "verbose_name_plural": "report texts",
             },
         ),
         migrations.CreateModel(
@@ -1211,6 +1774,26 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name="RollupDirty",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("cell_id", models.BigIntegerField(verbose_name="party cell")),
+                ("month", models.DateField(verbose_name="month")),
+            ],
+            options={
+                "verbose_name": "roll-up to recompute",
+                "verbose_name_plural": "roll-ups to recompute",
+                "constraints": [
+                    models.UniqueConstraint(fields=("cell_id", "month"), name="rollup_dirty_unique")
+                ],
+            },
+        ),
+        migrations.CreateModel(
             name="SessionChange",
             fields=[
                 (
@@ -1234,6 +1817,7 @@ class Migration(migrations.Migration):
                             ("log_confirmed", "log confirmed"),
                             ("log_returned", "log returned for correction"),
                             ("log_reopened", "log reopened"),
+                            ("opinion_followed_up", "opinion followed up"),
                         ],
                         max_length=20,
                         verbose_name="action",
@@ -1266,6 +1850,39 @@ class Migration(migrations.Migration):
                 "verbose_name": "session change",
                 "verbose_name_plural": "session changes",
                 "ordering": ["at", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="UserProfile",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("vi", "Vietnamese"), ("en", "English")],
+                        default="vi",
+                        max_length=10,
+                        verbose_name="language of messages",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="civic_profile",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "user profile",
+                "verbose_name_plural": "user profiles",
             },
         ),
         migrations.CreateModel(
@@ -1387,6 +2004,14 @@ class Migration(migrations.Migration):
                 ),
                 ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
                 (
+                    "publishable",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The household agreed to be named in news items and public share cards.",
+                        verbose_name="may be named in news",
+                    ),
+                ),
+                (
                     "village",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
@@ -1498,6 +2123,302 @@ class Migration(migrations.Migration):
                 "verbose_name": "former name",
                 "verbose_name_plural": "former names",
                 "ordering": ["valid_from"],
+            },
+        ),
+        migrations.CreateModel(
+            name="CellMonthRollup",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.DateField(help_text="The first day of the month.", verbose_name="month"),
+                ),
+                (
+                    "sessions",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="sessions held and confirmed"
+                    ),
+                ),
+                (
+                    "named_visits",
+                    models.PositiveIntegerField(default=0, verbose_name="named person-visits"),
+                ),
+                (
+                    "workdays",
+                    models.DecimalField(
+                        decimal_places=1, default=0, max_digits=12, verbose_name="workdays"
+                    ),
+                ),
+                (
+                    "party_member_visits",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="party members' person-visits"
+                    ),
+                ),
+                (
+                    "visits_official",
+                    models.PositiveIntegerField(default=0, verbose_name="officials' person-visits"),
+                ),
+                (
+                    "workdays_official",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=0,
+                        max_digits=12,
+                        verbose_name="officials' workdays",
+                    ),
+                ),
+                (
+                    "visits_civil_servant",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="civil servants' person-visits"
+                    ),
+                ),
+                (
+                    "workdays_civil_servant",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=0,
+                        max_digits=12,
+                        verbose_name="civil servants' workdays",
+                    ),
+                ),
+                (
+                    "visits_public_employee",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="public employees' person-visits"
+                    ),
+                ),
+                (
+                    "workdays_public_employee",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=0,
+                        max_digits=12,
+                        verbose_name="public employees' workdays",
+                    ),
+                ),
+                (
+                    "visits_worker",
+                    models.PositiveIntegerField(default=0, verbose_name="workers' person-visits"),
+                ),
+                (
+                    "workdays_worker",
+                    models.DecimalField(
+                        decimal_places=1, default=0, max_digits=12, verbose_name="workers' workdays"
+                    ),
+                ),
+                (
+                    "visits_armed_forces",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="armed forces' person-visits"
+                    ),
+                ),
+                (
+                    "workdays_armed_forces",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=0,
+                        max_digits=12,
+                        verbose_name="armed forces' workdays",
+                    ),
+                ),
+                (
+                    "visits_front_cadre",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="Front cadres' person-visits"
+                    ),
+                ),
+                (
+                    "workdays_front_cadre",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=0,
+                        max_digits=12,
+                        verbose_name="Front cadres' workdays",
+                    ),
+                ),
+                (
+                    "visits_province",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="province level person-visits"
+                    ),
+                ),
+                (
+                    "workdays_province",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=0,
+                        max_digits=12,
+                        verbose_name="province level workdays",
+                    ),
+                ),
+                (
+                    "visits_district",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="district level person-visits"
+                    ),
+                ),
+                (
+                    "workdays_district",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=0,
+                        max_digits=12,
+                        verbose_name="district level workdays",
+                    ),
+                ),
+                (
+                    "visits_commune",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="commune level person-visits"
+                    ),
+                ),
+                (
+                    "workdays_commune",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=0,
+                        max_digits=12,
+                        verbose_name="commune level workdays",
+                    ),
+                ),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programs.directive",
+                        verbose_name="directive",
+                    ),
+                ),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programs.partycell",
+                        verbose_name="party cell",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programs.village",
+                        verbose_name="village",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programs.villagename",
+                        verbose_name="former name",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "monthly roll-up",
+                "verbose_name_plural": "monthly roll-ups",
+            },
+        ),
+        migrations.CreateModel(
+            name="VillagerOpinion",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("heard_on", models.DateField(verbose_name="heard on")),
+                ("text", models.TextField(max_length=2000, verbose_name="opinion or request")),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[
+                            ("roads", "rural roads and transport"),
+                            ("irrigation", "irrigation"),
+                            ("housing", "housing"),
+                            ("electricity", "electricity and lighting"),
+                            ("water", "clean water"),
+                            ("environment", "environment and sanitation"),
+                            ("land", "land"),
+                            ("production", "agricultural production and livelihoods"),
+                            ("social_policy", "social policy"),
+                            ("health_education", "health, education and culture"),
+                            ("security", "security and public order"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="field",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "received"),
+                            ("forwarded", "forwarded"),
+                            ("resolved", "resolved"),
+                        ],
+                        default="received",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "resolver",
+                    models.CharField(
+                        blank=True,
+                        help_text="The body or person that settles it, for example UBND xã Bình An.",
+                        max_length=200,
+                        verbose_name="resolved by",
+                    ),
+                ),
+                (
+                    "resolved_on",
+                    models.DateField(blank=True, null=True, verbose_name="resolved on"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opinions",
+                        to="programs.laboursession",
+                        verbose_name="labour session",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opinions",
+                        to="programs.village",
+                        verbose_name="village concerned",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "villagers' opinion",
+                "verbose_name_plural": "villagers' opinions",
+                "ordering": ["heard_on", "id"],
             },
         ),
         migrations.CreateModel(
@@ -1703,6 +2624,33 @@ class Migration(migrations.Migration):
                 violation_error_message="Count whole or half days: 0.5, 1, 1.5 … 3.",
             ),
         ),
+        migrations.AddConstraint(
+            model_name="notificationpreference",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("member__isnull", True), ("user__isnull", False)),
+                    models.Q(("member__isnull", False), ("user__isnull", True)),
+                    _connector="OR",
+                ),
+                name="notification_preference_one_person",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="notificationpreference",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", False)),
+                fields=("user", "kind", "channel"),
+                name="notification_preference_unique_user",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="notificationpreference",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("member__isnull", False)),
+                fields=("member", "kind", "channel"),
+                name="notification_preference_unique_member",
+            ),
+        ),
         migrations.AddIndex(
             model_name="member",
             index=models.Index(fields=["cell", "active"], name="member_cell_active_idx"),
@@ -1718,6 +2666,55 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(("parent", models.F("id")), _negated=True),
                 name="committee_not_own_parent",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="notification",
+            index=models.Index(fields=["status", "next_attempt_at"], name="notification_queue_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="notification",
+            index=models.Index(
+                fields=["recipient_user", "channel", "status", "read_at"],
+                name="notification_inbox_idx",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="notification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("recipient_user__isnull", False),
+                    ("recipient_member__isnull", False),
+                    _connector="OR",
+                ),
+                name="notification_has_recipient",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="issuedreport",
+            constraint=models.UniqueConstraint(
+                fields=("committee", "year", "number"), name="issued_report_unique_number"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="issuedreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="issued_report_number"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="newsdraft",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("share_token__isnull", True), ("published_at__isnull", False), _connector="OR"
+                ),
+                name="news_published_has_time",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="newsdraft",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("headline", ""), _negated=True), name="news_headline_not_empty"
             ),
         ),
         migrations.AddConstraint(
@@ -1767,6 +2764,12 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(("successor", models.F("id")), _negated=True),
                 name="commune_not_own_successor",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="reporttext",
+            constraint=models.UniqueConstraint(
+                fields=("committee", "query"), name="report_text_unique"
             ),
         ),
         migrations.AddConstraint(
@@ -1917,6 +2920,85 @@ class Migration(migrations.Migration):
                 condition=models.Q(("valid_until__isnull", False)), name="village_name_has_end"
             ),
         ),
+        migrations.AddIndex(
+            model_name="cellmonthrollup",
+            index=models.Index(fields=["month", "cell"], name="rollup_month_cell_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="cellmonthrollup",
+            index=models.Index(fields=["cell", "month"], name="rollup_cell_month_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="villageropinion",
+            index=models.Index(fields=["status", "heard_on"], name="opinion_status_heard_idx"),
+        ),
+        migrations.AddConstraint(
+            model_name="villageropinion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True),
+                name="opinion_text_not_empty",
+                violation_error_message="Write the opinion or request.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="villageropinion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "field__in",
+                        [
+                            "roads",
+                            "irrigation",
+                            "housing",
+                            "electricity",
+                            "water",
+                            "environment",
+                            "land",
+                            "production",
+                            "social_policy",
+                            "health_education",
+                            "security",
+                            "other",
+                        ],
+                    )
+                ),
+                name="opinion_field_valid",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="villageropinion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["received", "forwarded", "resolved"])),
+                name="opinion_status_valid",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="villageropinion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("resolved_on__isnull", False), ("status", "resolved")),
+                    models.Q(
+                        models.Q(("status", "resolved"), _negated=True),
+                        ("resolved_on__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="opinion_resolved_has_date",
+                violation_error_message="A resolved opinion needs the date it was resolved; others have none.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="villageropinion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("resolved_on__isnull", True),
+                    ("resolved_on__gte", models.F("heard_on")),
+                    _connector="OR",
+                ),
+                name="opinion_resolved_after_heard",
+                violation_error_message="An opinion cannot be resolved before the session it was heard at.",
+            ),
+        ),
         migrations.AddConstraint(
             model_name="workoutput",
             constraint=models.CheckConstraint(
@@ -1937,4 +3019,6 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(add_no_overlap, remove_no_overlap, elidable=False),
+        migrations.RunPython(create_triggers, drop_triggers, elidable=False),
+        migrations.RunPython(create_cache_table, migrations.RunPython.noop, elidable=False),
     ]
