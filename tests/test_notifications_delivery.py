@@ -104,7 +104,8 @@ def push_endpoint():
     _PushEndpoint.received = []
     _PushEndpoint.status = 201
     server = ThreadingHTTPServer(("127.0.0.1", 0), _PushEndpoint)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop to look again: every 0.5 s by default.
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/push/abc"
     server.shutdown()

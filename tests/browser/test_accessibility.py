@@ -156,9 +156,6 @@ WITHOUT_CONTRAST = {**WCAG_AA, "rules": {"color-contrast": {"enabled": False}}}
 
 
 def _check(page, label, language):
-    # axe-core is put in the page here, where it is run: an init script of the context would
-    # evaluate its 500 kB on every page the walk opens, those it only looks at too.
-    page.evaluate(AXE_SCRIPT)
     options = WCAG_AA if language == "vi" else WITHOUT_CONTRAST
     results = page.evaluate("options => axe.run(document, options)", options)
     problems = [
@@ -177,9 +174,13 @@ def _signed_in(username: str) -> dict:
     return {"name": settings.SESSION_COOKIE_NAME, "value": client.session.session_key}
 
 
+def _viewport(width: int) -> dict:
+    return PHONE if width == PHONE["width"] else {"width": width, "height": 900}
+
+
 def _context(browser, live_server, username, language, width):
     context = browser.new_context(
-        viewport=PHONE if width == PHONE["width"] else {"width": width, "height": 900},
+        viewport=_viewport(width),
         locale="vi-VN" if language == "vi" else "en-GB",
         # axe-core is injected from the test, not from the page.
         bypass_csp=True,
@@ -206,20 +207,24 @@ def test_every_page_passes_axe(browser, live_server, language):
     """At 360 px also: every page fits a phone and its header is short (the phone layout's
     checks, tests/browser/test_phone_layout.py, made on the page already loaded for axe)."""
     call_command("load_demo", password="demo", force=True)
-    pages = _pages()
-    failures = []
-    for width in WIDTHS:
-        failures += _walk(browser, live_server, pages, language, width)
+    failures = _walk(browser, live_server, _pages(), language)
     assert failures == [], "\n".join(failures)
 
 
-def _walk(browser, live_server, pages, language, width) -> list[str]:
-    """What is wrong with the pages at ``width`` in ``language``."""
+def _walk(browser, live_server, pages, language) -> list[str]:
+    """What is wrong with the pages, at each width, in ``language``.
+
+    Each page is loaded once, at the first width, and checked there; then the window is made
+    the next width and the same document is checked again. The pages' styles follow the
+    width (media queries) and no script reads it, so this is the page a phone loads, without
+    asking the server for it and evaluating axe-core twice."""
     failures = []
-    # The phone walk adds the demo users without pages of their own here: their overview.
-    users = (None, *DEMO_USERS) if width == PHONE["width"] else (None, "officer", "secretary")
-    for username in users:
-        context = _context(browser, live_server, username, language, width)
+    # The demo users without pages of their own here: their overview, at the phone width, for
+    # the phone layout.
+    for username in (None, *DEMO_USERS):
+        own = [path for user, path in pages if user == username]
+        widths = WIDTHS if own else [PHONE["width"]]
+        context = _context(browser, live_server, username, language, widths[0])
         page = context.new_page()
         errors = []
         page.on(
@@ -227,25 +232,45 @@ def _walk(browser, live_server, pages, language, width) -> list[str]:
             lambda msg, errors=errors: msg.type == "error" and errors.append(msg.text),
         )
         page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-        own = [path for user, path in pages if user == username]
+        who = username or "anonymous"
         for path in own or ["/"]:
-            label = f"{path} as {username or 'anonymous'} at {width}px in {language}"
-            response = page.goto(live_server.url + path)
-            assert response.status == 200, label
-            # One round trip to the browser for both.
-            lang, title = page.evaluate("[document.documentElement.lang, document.title]")
-            assert lang == language, label
-            assert title, label
-            if width == PHONE["width"]:
-                failures += phone_layout_problems(page, label, path)
-            if not own:
-                continue  # an overview visited for the phone layout only
+            url = live_server.url + path
+            failures += _check_at_each_width(page, url, path, who, language, widths, axe=bool(own))
+            if errors:
+                failures.append(f"{path} as {who} in {language}: console errors {errors}")
+                errors.clear()
+        context.close()
+    return failures
+
+
+def _check_at_each_width(page, url, path, who, language, widths, *, axe) -> list[str]:
+    """Load ``url`` at the first width, then check it at each width: axe (when ``axe``) and,
+    at the phone width, the phone layout."""
+    failures = []
+    if page.viewport_size != _viewport(widths[0]):
+        page.set_viewport_size(_viewport(widths[0]))
+    response = page.goto(url)
+    label = f"{path} as {who} in {language}"
+    assert response.status == 200, label
+    # One round trip to the browser for both.
+    lang, title = page.evaluate("[document.documentElement.lang, document.title]")
+    assert lang == language, label
+    assert title, label
+    if axe:
+        # axe-core is put in the page here, where it is run: an init script of the context
+        # would evaluate its 500 kB on every page the walk opens, those it only looks at too.
+        page.evaluate(AXE_SCRIPT)
+    for width in widths:
+        label = f"{path} as {who} at {width}px in {language}"
+        if page.viewport_size != _viewport(width):
+            page.set_viewport_size(_viewport(width))
+            # The styles are applied again at the next frame.
+            page.evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")
+        if width == PHONE["width"]:
+            failures += phone_layout_problems(page, label, path)
+        if axe:
             try:
                 _check(page, label, language)
             except AssertionError as error:
                 failures.append(str(error))
-            if errors:
-                failures.append(f"{label}: console errors {errors}")
-                errors.clear()
-        context.close()
     return failures
