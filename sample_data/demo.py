@@ -421,7 +421,16 @@ def _save_valid(obj: models.Model):
     as a ``DemoError`` all the same (``demo_load``)."""
     # The folded search copy is filled by save(); there is nothing to validate yet.
     exclude = {"search_name"}
-    obj.full_clean(exclude=exclude, validate_constraints=False)
+    # A foreign key that holds a row this load read or saved points at a row that exists:
+    # Django's check of the key would ask the database again, a query per key and row (two
+    # per attendance row, a third of a first load's queries). Unique checks still see them.
+    held = {
+        field.name
+        for field in obj._meta.concrete_fields
+        if field.many_to_one and field.is_cached(obj) and _in_database(field.get_cached_value(obj))
+    }
+    obj.full_clean(exclude=exclude | held, validate_unique=False, validate_constraints=False)
+    obj.validate_unique(exclude=exclude)
     errors = {}
     for model_class, constraints in obj.get_constraints():
         for constraint in constraints:
@@ -434,6 +443,10 @@ def _save_valid(obj: models.Model):
     if errors:
         raise ValidationError(errors)
     obj.save()
+
+
+def _in_database(related) -> bool:
+    return related is not None and related.pk is not None and not related._state.adding
 
 
 class _Ledger:
@@ -1264,7 +1277,7 @@ def _sync_history(session, officer, *, rescheduled):
 
 
 def _sync_attendance(session, members, number):
-    existing = {row.member_id: row for row in session.attendances.all()}
+    existing = {row.member_id: row for row in session.attendances.select_related("member")}
     for position, member in enumerate(members):
         attendance = existing.get(member.pk) or Attendance(session=session, member=member)
         half_day = (position + number) % 5 == 0
