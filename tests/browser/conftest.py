@@ -7,10 +7,14 @@ than in the full ``chromium``, which is used otherwise. Without either these tes
 except where CIVIC_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
 """
 
+import datetime
+import io
 import os
 import shutil
 import threading
 import time
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -164,3 +168,132 @@ def _no_request_in_flight_at_the_flush(transactional_db, live_server):
         server.set_app(app)
     yield
     app.wait_until_idle()
+
+
+@dataclass
+class _DemoCopy:
+    """A worker's copy of the committed demo: the rows of every table the flush empties, and
+    the files the load wrote to MEDIA_ROOT."""
+
+    made_on: datetime.date
+    rows: dict[str, object] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @classmethod
+    def take(cls, made_on, media_root: Path) -> "_DemoCopy":
+        from django.db import connection
+
+        copy = cls(made_on)
+        with connection.cursor() as cursor:
+            for table in _flushed_tables():
+                copy.rows[table] = _read_table(cursor, table)
+        if media_root.exists():
+            for path in sorted(media_root.rglob("*")):
+                if path.is_file():
+                    copy.files[str(path.relative_to(media_root))] = path.read_bytes()
+        return copy
+
+    def put_back(self, media_root: Path):
+        """Every flushed table as it was right after the load, in one transaction: the rows
+        the flush's post_migrate made (content types, permissions) and the seeded work types
+        give way to the copy's own, ids and all."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.management.color import no_style
+        from django.db import connection, transaction
+
+        from programs.models import RollupDirty
+
+        dirty = RollupDirty._meta.db_table
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Foreign keys are checked at the commit (Django makes them deferrable), so the
+            # tables can go in any order.
+            for table in self.rows:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+            for table, rows in self.rows.items():
+                if table != dirty:
+                    _write_table(cursor, table, rows)
+            # The roll-up triggers listed the months of the confirmed sessions put back.
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(dirty)}")
+            _write_table(cursor, dirty, self.rows[dirty])
+            models = [m for m in _all_models() if m._meta.db_table in self.rows]
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+        ContentType.objects.clear_cache()
+        for name, content in self.files.items():
+            path = media_root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+
+
+def _all_models():
+    from django.apps import apps
+
+    return apps.get_models(include_auto_created=True)
+
+
+def _flushed_tables() -> list[str]:
+    """The tables the flush empties, but the report cache's data versions: any write to the
+    others gives its connection a new version in that table (programs.reports.cache), as the
+    writes of ``put_back`` do, which is all a cached report needs to know."""
+    from django.db import connection
+
+    from programs.models import DataVersion
+
+    tables = connection.introspection.django_table_names(only_existing=True)
+    return sorted(set(tables) - {DataVersion._meta.db_table})
+
+
+def _read_table(cursor, table):
+    from django.db import connection
+
+    name = connection.ops.quote_name(table)
+    if connection.vendor == "postgresql":
+        # COPY keeps every type as PostgreSQL writes it (JSON, dates, decimals).
+        with cursor.cursor.copy(f"COPY {name} TO STDOUT") as copy:
+            return b"".join(bytes(block) for block in copy)
+    columns = [row[1] for row in cursor.execute(f"PRAGMA table_info({name})").fetchall()]
+    # As stored: ``+column`` is the same value without the column's declared type, which
+    # the connection would otherwise turn into Python dates, times and decimals.
+    shown = ", ".join(f"+{connection.ops.quote_name(column)}" for column in columns)
+    cursor.execute(f"SELECT {shown} FROM {name}")
+    return columns, cursor.fetchall()
+
+
+def _write_table(cursor, table, rows):
+    from django.db import connection
+
+    name = connection.ops.quote_name(table)
+    if connection.vendor == "postgresql":
+        if rows:
+            with cursor.cursor.copy(f"COPY {name} FROM STDIN") as copy:
+                copy.write(rows)
+        return
+    columns, values = rows
+    if values:
+        listed = ", ".join(connection.ops.quote_name(column) for column in columns)
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {name} ({listed}) VALUES ({marks})", values)
+
+
+_demo_copy: _DemoCopy | None = None
+
+
+@pytest.fixture
+def demo_site(_reference_data, settings):
+    """The demo as ``load_demo --password demo --force`` leaves it, committed for the live
+    server, with its photos in the test's MEDIA_ROOT.
+
+    A worker's first browser test that asks for it runs the load; the others get a copy of
+    that load put back after the flush (``_DemoCopy``), in a tenth of the time. On a new day
+    in Asia/Ho_Chi_Minh the demo is loaded again: its sessions' dates follow today."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    global _demo_copy
+    today = timezone.localdate()
+    media_root = Path(settings.MEDIA_ROOT)
+    if _demo_copy is None or _demo_copy.made_on != today:
+        call_command("load_demo", password="demo", force=True, stdout=io.StringIO())
+        _demo_copy = _DemoCopy.take(today, media_root)
+    else:
+        _demo_copy.put_back(media_root)

@@ -203,10 +203,9 @@ def _context(browser, live_server, username, language, width):
 # commit after the others, and a few short ones come after them), where a long test leaves
 # no core idle.
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_page_passes_axe(browser, live_server, language):
+def test_every_page_passes_axe(browser, live_server, language, demo_site):
     """At 360 px also: every page fits a phone and its header is short (the phone layout's
     checks, tests/browser/test_phone_layout.py, made on the page already loaded for axe)."""
-    call_command("load_demo", password="demo", force=True)
     failures = _walk(browser, live_server, _pages(), language)
     assert failures == [], "\n".join(failures)
 

@@ -5,7 +5,6 @@ The upload page and the preview pass axe-core's WCAG 2.1 AA rules and do not scr
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -55,9 +54,8 @@ def _upload(page, live_server, path):
         page.locator("#import-form button[type=submit]").click()
 
 
-def test_officer_imports_members_from_the_template(phone, live_server, log_in, tmp_path):
+def test_officer_imports_members_from_the_template(phone, live_server, log_in, tmp_path, demo_site):
     page = phone
-    call_command("load_demo", password="demo", force=True)
     log_in(page, "officer", "demo")
     page.goto(live_server.url + "/")
     # On the phone the navigation is behind the header's menu button.

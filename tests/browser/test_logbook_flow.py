@@ -6,7 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
@@ -48,8 +47,7 @@ def _sign_in(page, live_server, username):
         page.locator("#login-form button[type=submit]").click()
 
 
-def test_secretary_logs_on_a_phone_and_the_officer_confirms(page, live_server, tmp_path):
-    call_command("load_demo", password="demo", force=True)
+def test_secretary_logs_on_a_phone_and_the_officer_confirms(page, live_server, tmp_path, demo_site):
     session = (
         LabourSession.objects.filter(
             cell__roles__user__username="secretary", status="planned", date__gt=timezone.localdate()

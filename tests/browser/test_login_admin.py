@@ -4,7 +4,6 @@ and a phone-sized home page."""
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -18,9 +17,9 @@ pytestmark = [
 ]
 
 
-def test_officer_finds_a_village_in_the_admin_without_diacritics(page, live_server, log_in):
-    call_command("load_demo", password="demo", force=True)
-
+def test_officer_finds_a_village_in_the_admin_without_diacritics(
+    page, live_server, log_in, demo_site
+):
     log_in(page, "officer", "demo")
     expect(page).to_have_url(live_server.url + "/")
     expect(page.locator("html")).to_have_attribute("lang", "vi")

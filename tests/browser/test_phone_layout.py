@@ -6,7 +6,6 @@ pages. The main menu folds behind a "Menu" button that works without JavaScript 
 keyboard; on a desktop it stays open."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,8 +73,7 @@ def phone_layout_problems(page, label: str, path: str) -> list[str]:
     return problems
 
 
-def test_the_phone_menu_opens_without_javascript_and_signs_out(browser, live_server):
-    call_command("load_demo", password="demo", force=True)
+def test_the_phone_menu_opens_without_javascript_and_signs_out(browser, live_server, demo_site):
     context, page = _phone(browser, live_server, "vi", java_script_enabled=False)
     _sign_in(page, live_server, "officer")
     nav = page.locator("nav.site-nav")
@@ -99,8 +97,7 @@ def test_the_phone_menu_opens_without_javascript_and_signs_out(browser, live_ser
     context.close()
 
 
-def test_the_phone_menu_works_from_the_keyboard(browser, live_server):
-    call_command("load_demo", password="demo", force=True)
+def test_the_phone_menu_works_from_the_keyboard(browser, live_server, demo_site):
     context, page = _phone(browser, live_server, "en")
     _sign_in(page, live_server, "secretary")
     toggle = page.locator(".site-menu__toggle")
@@ -122,8 +119,7 @@ def test_the_phone_menu_works_from_the_keyboard(browser, live_server):
     context.close()
 
 
-def test_the_desktop_header_keeps_the_menu_open(page, live_server, log_in):
-    call_command("load_demo", password="demo", force=True)
+def test_the_desktop_header_keeps_the_menu_open(page, live_server, log_in, demo_site):
     log_in(page, "officer", "demo")
     expect(page.locator(".site-menu__toggle")).to_be_hidden()
     expect(page.locator('nav.site-nav a[href="/reports/"]')).to_be_visible()

@@ -2,7 +2,6 @@
 a cell secretary cannot open the planner."""
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -23,8 +22,7 @@ def _plannable_month() -> Month:
     return month
 
 
-def test_officer_plans_a_month_and_postpones_a_session(page, live_server, log_in):
-    call_command("load_demo", password="demo", force=True)
+def test_officer_plans_a_month_and_postpones_a_session(page, live_server, log_in, demo_site):
     month = _plannable_month()
     committee = PartyCommittee.objects.get(name="Đảng ủy Cơ quan Chính quyền huyện")
     cells = committee.cells.filter(active=True, assignments__ends_on__isnull=True).distinct()
@@ -60,8 +58,7 @@ def test_officer_plans_a_month_and_postpones_a_session(page, live_server, log_in
     assert (session.status, session.status_reason) == ("postponed", "Mưa lớn, đường trơn trượt")
 
 
-def test_secretary_cannot_open_the_planner(page, live_server, log_in):
-    call_command("load_demo", password="demo", force=True)
+def test_secretary_cannot_open_the_planner(page, live_server, log_in, demo_site):
     log_in(page, "secretary", "demo")
     expect(page.locator('a[href="/sessions/plan/"]')).to_have_count(0)
     response = page.goto(f"{live_server.url}/sessions/plan/")

@@ -3,7 +3,6 @@ spreadsheet and opens the printable party document."""
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -17,8 +16,9 @@ pytestmark = [
 ]
 
 
-def test_officer_reads_downloads_and_prints_the_report(page, live_server, log_in, tmp_path):
-    call_command("load_demo", password="demo", force=True)
+def test_officer_reads_downloads_and_prints_the_report(
+    page, live_server, log_in, tmp_path, demo_site
+):
     committee = PartyCommittee.objects.get(name="Đảng ủy Cơ quan Chính quyền huyện")
     year = timezone.localdate().year
     confirmed = LabourSession.objects.filter(
