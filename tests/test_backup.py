@@ -237,13 +237,17 @@ def test_restore_refuses_members_outside_media_root(small_site, settings, tmp_pa
     assert _counts() == counts
 
 
-def test_restore_takes_an_archive_made_before_the_migrations_were_squashed(small_site, tmp_path):
-    def before_the_squash(manifest):
-        manifest["migrations"]["programs"] = "0008_data_versions"
+def _archive_naming(tmp_path, migration: str) -> Path:
+    """A backup of the site whose manifest names ``migration`` as the programs app's latest."""
 
-    archive = _copy(
-        _backup(tmp_path / "site.tar.gz"), tmp_path / "old.tar.gz", manifest=before_the_squash
-    )
+    def naming(manifest):
+        manifest["migrations"]["programs"] = migration
+
+    return _copy(_backup(tmp_path / "site.tar.gz"), tmp_path / "named.tar.gz", manifest=naming)
+
+
+def test_restore_takes_an_archive_made_before_the_migrations_were_squashed(small_site, tmp_path):
+    archive = _archive_naming(tmp_path, "0008_data_versions")
     counts = _counts()
     call_command("flush", interactive=False)
 
@@ -253,12 +257,7 @@ def test_restore_takes_an_archive_made_before_the_migrations_were_squashed(small
 
 
 def test_restore_refuses_an_archive_from_newer_code(small_site, tmp_path):
-    def from_the_future(manifest):
-        manifest["migrations"]["programs"] = "9999_from_the_future"
-
-    archive = _copy(
-        _backup(tmp_path / "site.tar.gz"), tmp_path / "future.tar.gz", manifest=from_the_future
-    )
+    archive = _archive_naming(tmp_path, "9999_from_the_future")
     counts = _counts()
 
     with pytest.raises(CommandError, match=r"newer version.*programs\.9999_from_the_future"):
