@@ -16,7 +16,7 @@ Sessions are dated relative to today (see ``_schedule``).
 
 import datetime
 import io
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -481,6 +481,20 @@ class _Ledger:
             del self.records(model)[key]
             return None, None
         return obj, record
+
+    def find_all(self, model) -> dict[str, tuple[models.Model, DemoRecord]]:
+        """``find`` for every mark of ``model``, by key, in one query: the marks of rows
+        people deleted are dropped."""
+        records = self.records(model)
+        rows = model._base_manager.in_bulk([record.object_id for record in records.values()])
+        found = {}
+        for key, record in list(records.items()):
+            if record.object_id in rows:
+                found[key] = (rows[record.object_id], record)
+            else:
+                record.delete()
+                del records[key]
+        return found
 
     def mark(self, obj, key, fingerprint) -> DemoRecord:
         records = self.records(type(obj))
@@ -971,31 +985,46 @@ def _session_print(session: LabourSession) -> dict:
     """Everything about a session people can change: its fields and version, who came, the
     work done, its photos and history entries. A demo session whose print no longer matches
     its mark has been used by people (edited, logged, signed off, given a photo)."""
-    current = _snapshot(session, SESSION_FIELDS)
-    current["attendances"] = [
-        [row.pk, row.member_id, _plain(row.workdays), row.category, row.level, row.is_party_member]
-        for row in session.attendances.order_by("pk")
-    ]
-    current["outputs"] = [
-        [row.pk, *_snapshot(row, OUTPUT_FIELDS).values()] for row in session.outputs.order_by("pk")
-    ]
-    current["photos"] = [
-        [
-            photo.pk,
-            photo.image.name,
-            photo.thumbnail.name,
-            photo.caption,
-            _plain(photo.taken_on),
-            photo.uploaded_by_id,
-            photo.keeps_location,
-        ]
-        for photo in session.photos.order_by("pk")
-    ]
-    current["changes"] = [
-        [change.pk, change.action, change.user_id, change.reason, change.changes]
-        for change in session.changes.order_by("pk")
-    ]
-    return current
+    return _session_prints([session])[session.pk]
+
+
+def _session_prints(sessions) -> dict[int, dict]:
+    """``_session_print`` of each session, by pk: four queries for them all."""
+    ids = [session.pk for session in sessions]
+    rows = defaultdict(lambda: {"attendances": [], "outputs": [], "photos": [], "changes": []})
+    for row in Attendance.objects.filter(session__in=ids).order_by("pk"):
+        rows[row.session_id]["attendances"].append(
+            [
+                row.pk,
+                row.member_id,
+                _plain(row.workdays),
+                row.category,
+                row.level,
+                row.is_party_member,
+            ]
+        )
+    for row in WorkOutput.objects.filter(session__in=ids).order_by("pk"):
+        rows[row.session_id]["outputs"].append([row.pk, *_snapshot(row, OUTPUT_FIELDS).values()])
+    for photo in Photo.objects.filter(session__in=ids).order_by("pk"):
+        rows[photo.session_id]["photos"].append(
+            [
+                photo.pk,
+                photo.image.name,
+                photo.thumbnail.name,
+                photo.caption,
+                _plain(photo.taken_on),
+                photo.uploaded_by_id,
+                photo.keeps_location,
+            ]
+        )
+    for change in SessionChange.objects.filter(session__in=ids).order_by("pk"):
+        rows[change.session_id]["changes"].append(
+            [change.pk, change.action, change.user_id, change.reason, change.changes]
+        )
+    return {
+        session.pk: {**_snapshot(session, SESSION_FIELDS), **rows[session.pk]}
+        for session in sessions
+    }
 
 
 def _load_sessions(ledger: _Ledger, cast: _Cast, *, today, new_files):
@@ -1028,9 +1057,16 @@ def _load_sessions(ledger: _Ledger, cast: _Cast, *, today, new_files):
         )
     # The marks remember the sessions as this run leaves them (a deleted one has no pk).
     unused = {key: s for key, s in run.demo_sessions.items() if s.pk in run.untouched}
-    for key, session in {**unused, **run.synced}.items():
-        if LabourSession.objects.filter(pk=session.pk).exists():
-            ledger.mark(session, key, _session_print(session))
+    kept = {**unused, **run.synced}
+    there = set(
+        LabourSession.objects.filter(pk__in=[s.pk for s in kept.values()]).values_list(
+            "pk", flat=True
+        )
+    )
+    prints = _session_prints([session for session in kept.values() if session.pk in there])
+    for key, session in kept.items():
+        if session.pk in there:
+            ledger.mark(session, key, prints[session.pk])
 
 
 class _SessionRun:
@@ -1040,12 +1076,11 @@ class _SessionRun:
         self.ledger, self.cast = ledger, cast
         # Which demo sessions people have used is judged before this run writes anything.
         self.demo_sessions, self.untouched = {}, set()
-        for key in list(ledger.records(LabourSession)):
-            session, record = ledger.find(LabourSession, key)
-            if session is None:
-                continue
+        found = ledger.find_all(LabourSession)
+        prints = _session_prints([session for session, _record in found.values()])
+        for key, (session, record) in found.items():
             self.demo_sessions[key] = session
-            if _matches(record.fingerprint, _session_print(session)):
+            if _matches(record.fingerprint, prints[session.pk]):
                 self.untouched.add(session.pk)
             else:
                 ledger.kept[LabourSession] += 1
