@@ -17,14 +17,16 @@ def check_squashed_migrations(app_configs=None, databases=None, **kwargs):
     runs the database checks, so it stops here instead.
     """
     errors = []
-    for alias in databases or ():
+    if not databases:
+        return errors
+    on_disk = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    for alias in databases:
         recorder = MigrationRecorder(connections[alias])
         if not recorder.has_table():
             continue
         applied = recorder.applied_migrations()
-        loader = MigrationLoader(None, ignore_no_migrations=True)
-        for key, migration in sorted(loader.disk_migrations.items()):
-            missing = [r for r in migration.replaces if r not in loader.disk_migrations]
+        for key, migration in sorted(on_disk.items()):
+            missing = [r for r in migration.replaces if r not in on_disk]
             done = [r for r in missing if r in applied]
             if done and len(done) < len(missing):
                 errors.append(

@@ -197,6 +197,7 @@ class _DemoCopy:
         """Every flushed table as it was right after the load, in one transaction: the rows
         the flush's post_migrate made (content types, permissions) and the seeded work types
         give way to the copy's own, ids and all."""
+        from django.apps import apps
         from django.contrib.contenttypes.models import ContentType
         from django.core.management.color import no_style
         from django.db import connection, transaction
@@ -215,7 +216,11 @@ class _DemoCopy:
             # The roll-up triggers listed the months of the confirmed sessions put back.
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(dirty)}")
             _write_table(cursor, dirty, self.rows[dirty])
-            models = [m for m in _all_models() if m._meta.db_table in self.rows]
+            models = [
+                model
+                for model in apps.get_models(include_auto_created=True)
+                if model._meta.db_table in self.rows
+            ]
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
         ContentType.objects.clear_cache()
@@ -223,12 +228,6 @@ class _DemoCopy:
             path = media_root / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
-
-
-def _all_models():
-    from django.apps import apps
-
-    return apps.get_models(include_auto_created=True)
 
 
 def _flushed_tables() -> list[str]:
