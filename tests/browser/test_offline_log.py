@@ -354,7 +354,7 @@ def test_a_slow_upload_shows_progress_with_the_buttons_disabled(phone, live_serv
     page.check("#id_photos-0-keep_location")
     page.set_input_files(
         "#id_photos-0-image",
-        {"name": "lon.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((700, 500), noise=True)},
+        {"name": "lon.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((450, 320), noise=True)},
     )
     expect(page.locator("[data-photo-preview]")).to_have_count(1)
     cdp = phone.context.new_cdp_session(page)
@@ -365,7 +365,7 @@ def test_a_slow_upload_shows_progress_with_the_buttons_disabled(phone, live_serv
             "offline": False,
             "latency": 100,
             "downloadThroughput": 200_000,
-            # The photo (about 420 KB) takes some two seconds to go: long enough to watch.
+            # The photo (about 180 KB) takes most of a second to go: long enough to watch.
             "uploadThroughput": 200_000,
         },
     )
@@ -382,7 +382,7 @@ def test_a_chosen_photo_is_made_smaller_on_the_phone(phone, live_server, log_in,
     page = phone.open()
     log_in(page, "secretary", "pw")
     page.goto(_log_url(live_server, world["session"]))
-    big = _jpeg((3000, 2000), noise=True)
+    big = _jpeg((2000, 1500), noise=True)  # larger than PHOTO_MAX_SIDE either way
     page.set_input_files(
         "#id_photos-0-image", {"name": "to.jpg", "mimeType": "image/jpeg", "buffer": big}
     )
