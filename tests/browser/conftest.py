@@ -80,16 +80,33 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def new_page(browser, live_server):
+    """Opens a page in a browser of its own (a context: its own cookies, storage and service
+    worker), as another person's computer or phone: ``new_page()`` at 1280x800, or
+    ``new_page(PHONE)``. The browsers are closed after the test."""
+    contexts = []
+
+    def open_page(viewport=None):
+        # Vietnamese browsers, as the users have: the pages then open in the working language.
+        context = browser.new_context(
+            viewport=viewport or {"width": 1280, "height": 800}, locale="vi-VN"
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def page(new_page):
     """A fresh browser context (no cookies) and page per test, 1280x800; a test that needs a
     phone screen calls ``page.set_viewport_size(...)``."""
-    # Vietnamese browsers, as the users have: the pages then open in the working language.
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    return new_page()
 
 
 @pytest.fixture

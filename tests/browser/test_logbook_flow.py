@@ -35,11 +35,6 @@ def _the_day_after(session):
 
 
 def _sign_in(page, live_server, username):
-    # Let the page's own requests (offline.js asks /offline/state/, which re-sends the CSRF
-    # cookie) land first: one answering after the cookies are cleared would put back the old
-    # CSRF cookie under the next sign-in form's token.
-    page.wait_for_load_state("networkidle")
-    page.context.clear_cookies()
     page.goto(live_server.url + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "demo")
@@ -47,7 +42,9 @@ def _sign_in(page, live_server, username):
         page.locator("#login-form button[type=submit]").click()
 
 
-def test_secretary_logs_on_a_phone_and_the_officer_confirms(page, live_server, tmp_path, demo_site):
+def test_secretary_logs_on_a_phone_and_the_officer_confirms(
+    page, new_page, live_server, tmp_path, demo_site
+):
     session = (
         LabourSession.objects.filter(
             cell__roles__user__username="secretary", status="planned", date__gt=timezone.localdate()
@@ -84,21 +81,25 @@ def test_secretary_logs_on_a_phone_and_the_officer_confirms(page, live_server, t
     assert (output.work_type, output.quantity, output.unit) == (canal, 40, "m")
     assert session.photos.get().caption == "Lắp kênh mương thôn Phiêng Luông"
 
-    _sign_in(page, live_server, "officer")
-    page.goto(f"{live_server.url}/sessions/{session.pk}/")
-    expect(page.locator("main")).to_contain_text("Lắp kênh mương thôn Phiêng Luông")
-    page.locator(f'form[action="/sessions/{session.pk}/confirm/"] button[type=submit]').click()
-    expect(page).to_have_url(f"{live_server.url}/sessions/{session.pk}/")
+    # The officer, at the district office's computer.
+    desk = new_page()
+    _sign_in(desk, live_server, "officer")
+    desk.goto(f"{live_server.url}/sessions/{session.pk}/")
+    expect(desk.locator("main")).to_contain_text("Lắp kênh mương thôn Phiêng Luông")
+    desk.locator(f'form[action="/sessions/{session.pk}/confirm/"] button[type=submit]').click()
+    expect(desk).to_have_url(f"{live_server.url}/sessions/{session.pk}/")
     session.refresh_from_db()
     assert session.log_status == "confirmed"
 
-    _sign_in(page, live_server, "secretary")
+    # The secretary, still signed in on her phone, opens the log again.
     page.goto(f"{live_server.url}/sessions/{session.pk}/log/")
     expect(page.locator("button[name=action][value=submit]")).to_have_count(0)
     expect(page.locator(f"#id_came_{members[0].pk}")).to_have_count(0)
 
-    _sign_in(page, live_server, "secretary2")
-    response = page.goto(f"{live_server.url}/sessions/{session.pk}/log/")
+    # Another cell's secretary, on her own phone.
+    other = new_page(PHONE)
+    _sign_in(other, live_server, "secretary2")
+    response = other.goto(f"{live_server.url}/sessions/{session.pk}/log/")
     assert response.status == 404
-    response = page.goto(f"{live_server.url}/sessions/{session.pk}/")
+    response = other.goto(f"{live_server.url}/sessions/{session.pk}/")
     assert response.status == 404
