@@ -30,6 +30,7 @@ from programs.models import (
     SessionChange,
 )
 from programs.services import sessions as session_services
+from programs.services.tokens import FormAlreadyDone, claim_session_form
 from tests import factories
 
 LogStatus = LabourSession.LogStatus
@@ -785,6 +786,21 @@ def test_token_from_another_session_given_to_a_service_is_refused(world, planned
         )
     other.refresh_from_db()
     assert (other.status, other.version) == ("planned", 1)
+
+
+def test_a_token_claimed_for_one_session_is_done_there_and_refused_for_another(world, planned):
+    """``claim_session_form``, which the session, log, news and opinion services call under the
+    session's lock: the same session again is "already done", another session a refusal."""
+    other = factories.world_session(world, date=SUNDAY)
+    token = uuid.uuid4()
+    claim_session_form(token, user=world["officer"], session=planned)
+    with pytest.raises(FormAlreadyDone):
+        claim_session_form(token, user=world["officer"], session=planned)
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="already sent once for something else"),
+    ):
+        claim_session_form(token, user=world["officer"], session=other)
 
 
 @live

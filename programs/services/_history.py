@@ -16,7 +16,7 @@ from django.db import transaction
 
 from programs.models import LabourSession, SessionChange
 from programs.services.rollups import rollup_refresh, session_rollup_key
-from programs.services.tokens import FormAlreadyDone, claim_form, token_used_elsewhere
+from programs.services.tokens import claim_session_form
 from programs.text import vn_date
 
 
@@ -87,12 +87,7 @@ def _lock_session(session: LabourSession, version: int | None, *, token, user) -
     copy has just changed, and must be told "already done" (FormAlreadyDone), not "stale".
     """
     current = LabourSession.objects.select_for_update().get(pk=session.pk)
-    try:
-        claim_form(token, user=user, session=current)
-    except FormAlreadyDone as done:
-        if done.submission.session_id != current.pk:
-            raise token_used_elsewhere() from None
-        raise
+    claim_session_form(token, user=user, session=current)
     if version is not None and current.version != version:
         raise StaleEditError(current)
     return current

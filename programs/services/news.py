@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from programs.models import LabourSession, NewsDraft
 from programs.services._history import StaleEditError
-from programs.services.tokens import FormAlreadyDone, claim_form, token_used_elsewhere
+from programs.services.tokens import claim_session_form
 from programs.text import nfc
 
 __all__ = [
@@ -39,12 +39,7 @@ def _locked_draft(session: LabourSession, version: int, *, token, user) -> NewsD
     """Lock the session's row, claim the form's token, then check ``version`` against the
     draft's (0 while there is none). Raises FormAlreadyDone or StaleEditError."""
     LabourSession.objects.select_for_update().only("pk").get(pk=session.pk)
-    try:
-        claim_form(token, user=user, session=session)
-    except FormAlreadyDone as done:
-        if done.submission.session_id != session.pk:
-            raise token_used_elsewhere() from None
-        raise
+    claim_session_form(token, user=user, session=session)
     draft = NewsDraft.objects.select_for_update().filter(session=session).first()
     if (draft.version if draft else 0) != version:
         raise StaleEditError(draft)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from programs.models import LabourSession, OpinionStatus, SessionChange, Village, VillagerOpinion
 from programs.services._history import StaleEditError, record_change
-from programs.services.tokens import FormAlreadyDone, claim_form, token_used_elsewhere
+from programs.services.tokens import FormAlreadyDone, claim_session_form
 from programs.text import vn_date
 
 __all__ = [
@@ -144,12 +144,7 @@ def opinion_follow_up(
             # The session's lock first, as every log write takes it: a reopen and its new
             # save cannot interleave with this follow-up.
             session = LabourSession.objects.select_for_update().get(pk=opinion.session_id)
-            try:
-                claim_form(token, user=user, session=session)
-            except FormAlreadyDone as done:
-                if done.submission.session_id != session.pk:
-                    raise token_used_elsewhere() from None
-                raise
+            claim_session_form(token, user=user, session=session)
             current = (
                 VillagerOpinion.objects.select_for_update()
                 .select_related("village", "session")

@@ -105,3 +105,16 @@ def claim_form(token, *, user, session=None) -> FormSubmission | None:
     if token.same_content(earlier):
         raise FormAlreadyDone(earlier)
     return None
+
+
+def claim_session_form(token, *, user, session: LabourSession) -> FormSubmission | None:
+    """``claim_form`` for a form about ``session``, taken under the session's row lock. A token
+    an earlier copy used on this session raises FormAlreadyDone, as ``claim_form`` does; one
+    used on another session is refused (``token_used_elsewhere``): the same token cannot carry
+    out forms about two sessions."""
+    try:
+        return claim_form(token, user=user, session=session)
+    except FormAlreadyDone as done:
+        if done.submission.session_id != session.pk:
+            raise token_used_elsewhere() from None
+        raise
