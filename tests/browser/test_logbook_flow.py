@@ -34,16 +34,8 @@ def _the_day_after(session):
     LabourSession.objects.filter(pk=session.pk).update(date=day)
 
 
-def _sign_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo")
-    with page.expect_navigation():
-        page.locator("#login-form button[type=submit]").click()
-
-
 def test_secretary_logs_on_a_phone_and_the_officer_confirms(
-    page, new_page, live_server, tmp_path, demo_site
+    page, new_page, live_server, log_in, tmp_path, demo_site
 ):
     session = (
         LabourSession.objects.filter(
@@ -56,7 +48,7 @@ def test_secretary_logs_on_a_phone_and_the_officer_confirms(
     canal = WorkType.objects.get(name="Thủy lợi, kênh mương")
     page.set_viewport_size(PHONE)
 
-    _sign_in(page, live_server, "secretary")
+    log_in(page, "secretary", "demo")
     page.locator(f'a[href="/sessions/{session.pk}/log/"]').first.click()
     expect(page).to_have_url(f"{live_server.url}/sessions/{session.pk}/log/")
     members = list(session.cell.members.filter(active=True).order_by("full_name")[:3])
@@ -83,7 +75,7 @@ def test_secretary_logs_on_a_phone_and_the_officer_confirms(
 
     # The officer, at the district office's computer.
     desk = new_page()
-    _sign_in(desk, live_server, "officer")
+    log_in(desk, "officer", "demo")
     desk.goto(f"{live_server.url}/sessions/{session.pk}/")
     expect(desk.locator("main")).to_contain_text("Lắp kênh mương thôn Phiêng Luông")
     desk.locator(f'form[action="/sessions/{session.pk}/confirm/"] button[type=submit]').click()
@@ -98,7 +90,7 @@ def test_secretary_logs_on_a_phone_and_the_officer_confirms(
 
     # Another cell's secretary, on her own phone.
     other = new_page(PHONE)
-    _sign_in(other, live_server, "secretary2")
+    log_in(other, "secretary2", "demo")
     response = other.goto(f"{live_server.url}/sessions/{session.pk}/log/")
     assert response.status == 404
     response = other.goto(f"{live_server.url}/sessions/{session.pk}/")

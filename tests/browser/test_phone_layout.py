@@ -38,14 +38,6 @@ def _phone(browser, live_server, language, **options):
     return context, context.new_page()
 
 
-def _sign_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo")
-    with page.expect_navigation():
-        page.locator("#login-form button[type=submit]").click()
-
-
 def _header_height(page) -> float:
     # The public share card (issue 15) is a page of its own with no site header: 0 there.
     return page.evaluate(
@@ -73,9 +65,11 @@ def phone_layout_problems(page, label: str, path: str) -> list[str]:
     return problems
 
 
-def test_the_phone_menu_opens_without_javascript_and_signs_out(browser, live_server, demo_site):
+def test_the_phone_menu_opens_without_javascript_and_signs_out(
+    browser, live_server, log_in, demo_site
+):
     context, page = _phone(browser, live_server, "vi", java_script_enabled=False)
-    _sign_in(page, live_server, "officer")
+    log_in(page, "officer", "demo")
     nav = page.locator("nav.site-nav")
     toggle = page.locator(".site-menu__toggle")
     expect(toggle).to_have_text("Trình đơn")
@@ -97,9 +91,9 @@ def test_the_phone_menu_opens_without_javascript_and_signs_out(browser, live_ser
     context.close()
 
 
-def test_the_phone_menu_works_from_the_keyboard(browser, live_server, demo_site):
+def test_the_phone_menu_works_from_the_keyboard(browser, live_server, log_in, demo_site):
     context, page = _phone(browser, live_server, "en")
-    _sign_in(page, live_server, "secretary")
+    log_in(page, "secretary", "demo")
     toggle = page.locator(".site-menu__toggle")
     expect(toggle).to_have_text("Menu")
     page.keyboard.press("Tab")  # the skip link
