@@ -225,8 +225,9 @@ def _real_ids(route: str, cast) -> list[dict[str, str]]:
     return [{}]
 
 
-def _urls(route: str, cast, hostile_ids=HOSTILE_IDS) -> list[str]:
-    """The route with the cast's real ids, then with hostile ones (as the converter allows)."""
+def _urls(route: str, cast, hostile_ids: list[str]) -> list[str]:
+    """The route with the cast's real ids, then with ``hostile_ids`` (as the converter
+    allows)."""
     names = _CONVERTER.findall(route)
     if not names:
         return ["/" + route]

@@ -108,7 +108,7 @@ def claim_form(token, *, user, session=None) -> FormSubmission | None:
 
 
 def claim_session_form(token, *, user, session: LabourSession) -> FormSubmission | None:
-    """``claim_form`` for a form about ``session``, taken under the session's row lock. A token
+    """``claim_form`` for a form about ``session``; the caller holds the session's row lock. A token
     an earlier copy used on this session raises FormAlreadyDone, as ``claim_form`` does; one
     used on another session is refused (``token_used_elsewhere``): the same token cannot carry
     out forms about two sessions."""
