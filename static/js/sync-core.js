@@ -333,25 +333,40 @@
   // Send every queued draft of the person signed in, except the one a page is sending itself
   // (skip). Resolves to [{record, result}] for what was tried.
   function flush(skip) {
+    function waiting(record) {
+      return record.status === "queued" && String(record.session) !== String(skip || "");
+    }
     return exclusively(function () {
-      return state().then(function (current) {
-        if (!current.user) {
+      // Every page calls this as it opens, and almost always nothing waits: look in the
+      // browser first, and ask the server who is signed in only when something does, so that
+      // opening a page costs one request, not two.
+      return kv.values(db()).then(function (stored) {
+        var any = stored.some(function (record) {
+          return record && waiting(record);
+        });
+        if (!any) {
           return [];
         }
-        return drafts(current.user).then(function (records) {
-          var queued = records.filter(function (record) {
-            return record.status === "queued" && String(record.session) !== String(skip || "");
-          });
-          return queued.reduce(function (done, record) {
-            return done.then(function (results) {
-              return send(record).then(function (result) {
-                return settle(record, result).then(function () {
-                  return results.concat([{ record: record, result: result }]);
-                });
+        return sendWaiting(waiting);
+      });
+    });
+  }
+
+  function sendWaiting(waiting) {
+    return state().then(function (current) {
+      if (!current.user) {
+        return [];
+      }
+      return drafts(current.user).then(function (records) {
+        return records.filter(waiting).reduce(function (done, record) {
+          return done.then(function (results) {
+            return send(record).then(function (result) {
+              return settle(record, result).then(function () {
+                return results.concat([{ record: record, result: result }]);
               });
             });
-          }, Promise.resolve([]));
-        });
+          });
+        }, Promise.resolve([]));
       });
     });
   }
