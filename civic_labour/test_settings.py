@@ -30,12 +30,6 @@ MEDIA_ROOT = BASE_DIR / ".test-media"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-# A live server's request thread lives as long as the browser keeps its connection open; with
-# persistent database connections (CONN_MAX_AGE) it would hold one after its last request, and
-# the test database could not be dropped at the end of the run ("being accessed by other
-# users"). Each request closes its connection, as on SQLite.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
-
 # Two test runs against one PostgreSQL server (say, two checkouts) each need their own test
 # database, or one run drops the other's. Under pytest-xdist each worker adds its suffix (_gw0,
 # _gw1…) to this name.
@@ -62,5 +56,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # commit (transactional tests, browser tests, the flush after each) does not wait for
     # the write-ahead log to reach the disk.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
-    # Django's backend, with a faster flush after each transactional test (see there).
+    # Django's backend, with a faster flush after each transactional test and a drop of the
+    # test database that does not wait for the live server's last connections (see there).
     DATABASES["default"]["ENGINE"] = "civic_labour.test_postgresql"  # noqa: F405
+    # The live server's request threads keep their connection between requests, as production
+    # does (CONN_MAX_AGE). Closing it after each request made every browser request start a
+    # server process whose caches were cold: the browser tests took 10 % longer.

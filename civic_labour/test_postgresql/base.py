@@ -6,9 +6,15 @@ TRUNCATE gives each of the 48 tables and their indexes new files, which took 0.3
 DELETEs run with ``session_replication_role = replica`` for their transaction only, so that no
 trigger fires (the roll-up triggers would write rows again, and the foreign keys' triggers
 would want an order); only a superuser may set it, so for anyone else, and to reset
-sequences, the flush stays Django's TRUNCATE."""
+sequences, the flush stays Django's TRUNCATE.
 
-from django.db.backends.postgresql import base, operations
+The live server's request threads keep their database connections between requests
+(CONN_MAX_AGE), and a thread whose browser still holds its socket open at the end of the run
+would still hold one; Django's DROP DATABASE would then fail ("being accessed by other
+users"). The test database is dropped WITH (FORCE), which ends those connections first
+(PostgreSQL 13 and later; Django 5.2 needs 14)."""
+
+from django.db.backends.postgresql import base, creation, operations
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -32,5 +38,12 @@ class DatabaseOperations(operations.DatabaseOperations):
         return self.connection._civic_is_superuser
 
 
+class DatabaseCreation(creation.DatabaseCreation):
+    def _destroy_test_db(self, test_database_name, verbosity):
+        with self._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE {self._quote_name(test_database_name)} WITH (FORCE)")
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
+    creation_class = DatabaseCreation

@@ -102,11 +102,14 @@ class Phone:
     def offline(self, offline: bool):
         """Signal lost or back while the browser runs: the pages see it (navigator.onLine, the
         "online" event) and requests fail, the running service worker's included."""
-        self.context.set_offline(offline)
         if offline:
+            self.context.set_offline(True)
             self.context.route("**/*", lambda route: route.abort("internetdisconnected"))
         else:
+            # Requests go through again before the pages hear the "online" event, as on a phone;
+            # the other way round, what the event starts could still be refused.
             self.context.unroute("**/*")
+            self.context.set_offline(False)
 
     def close(self):
         if self.context is not None:
